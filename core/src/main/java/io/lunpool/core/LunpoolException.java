@@ -1,0 +1,47 @@
+package io.lunpool.core;
+
+import java.util.Objects;
+
+/**
+ * The one unchecked exception of lunpool. The message names the operation, the object and, where
+ * there is one, the remedy; {@link #toString()} renders {@code REASON: message} as the plugin protocol shows it.
+ */
+public final class LunpoolException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final Reason reason;
+
+    public LunpoolException(Reason reason, String message) {
+        super(message);
+        this.reason = Objects.requireNonNull(reason);
+    }
+
+    public LunpoolException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    public static LunpoolException invalid(String message) {
+        return new LunpoolException(Reason.INVALID, message);
+    }
+
+    public static LunpoolException notFound(String message) {
+        return new LunpoolException(Reason.NOT_FOUND, message);
+    }
+
+    public static LunpoolException conflict(String message) {
+        return new LunpoolException(Reason.CONFLICT, message);
+    }
+
+    public static LunpoolException transientError(String message, Throwable cause) {
+        return new LunpoolException(Reason.TRANSIENT, message, cause);
+    }
+
+    @Override
+    public String toString() {
+        return reason + ": " + getMessage();
+    }
+}

@@ -1,0 +1,4 @@
+package io.lunpool.core.model;
+
+public record Pool(String name, PoolPolicy policy) {
+}

@@ -1,0 +1,45 @@
+package io.lunpool.scheduler.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The control plane's state: pools, LUNs, volumes, attachments and hosts, each a versioned record under
+ * its kind. {@link ZkStateStore} keeps it in ZooKeeper; {@link InMemoryStateStore} passes the same
+ * contract tests for unit tests of the logic above it.
+ */
+public interface StateStore extends AutoCloseable {
+    <T> Optional<Versioned<T>> get(Kind<T> kind, String key);
+
+    /** Keys of every record of a kind, sorted. */
+    List<String> keys(Kind<?> kind);
+
+    /** Every record of a kind, sorted by key; records deleted while listing are left out. */
+    <T> List<Versioned<T>> list(Kind<T> kind);
+
+    /**
+     * Applies the ops atomically. The future completes with the new version of each op's record (-1 for
+     * Delete and Fence), or fails with {@link CommitFailedException}.
+     */
+    CompletableFuture<List<Integer>> commitAsync(List<StoreOp> ops);
+
+    default List<Integer> commit(List<StoreOp> ops) {
+        try {
+            return commitAsync(ops).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** The Mesos framework id, once the framework has subscribed. */
+    Optional<String> frameworkId();
+
+    void setFrameworkId(String id);
+
+    @Override
+    void close();
+}

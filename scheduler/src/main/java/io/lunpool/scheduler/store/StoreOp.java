@@ -1,0 +1,20 @@
+package io.lunpool.scheduler.store;
+
+/** One write of a transaction. A transaction applies all its ops or none. */
+public sealed interface StoreOp {
+    /** Creates a record; fails with NODE_EXISTS when the key is taken. */
+    record Create<T>(Kind<T> kind, String key, T value) implements StoreOp {
+    }
+
+    /** Replaces a record; fails with BAD_VERSION unless it is at {@code expectedVersion}, NO_NODE if absent. */
+    record Set<T>(Kind<T> kind, String key, T value, int expectedVersion) implements StoreOp {
+    }
+
+    /** Deletes a record at {@code expectedVersion}. */
+    record Delete(Kind<?> kind, String key, int expectedVersion) implements StoreOp {
+    }
+
+    /** Fails the transaction with FENCED unless the fencing token is still valid (the leader's election node exists). */
+    record Fence(String token) implements StoreOp {
+    }
+}
