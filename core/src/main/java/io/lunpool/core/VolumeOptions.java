@@ -32,6 +32,9 @@ public final class VolumeOptions {
             if (value == null || value.isBlank()) {
                 throw LunpoolException.invalid("option '" + key + "' has an empty value");
             }
+            if (value.length() > 64) {
+                throw LunpoolException.invalid("option '" + key + "' is longer than 64 characters");
+            }
             switch (key) {
                 case "iops" -> positive(key, value);
                 case "bps" -> Sizes.parse(value);

@@ -1,0 +1,37 @@
+package io.lunpool.scheduler.admin;
+
+import com.codahale.metrics.health.HealthCheck;
+import io.lunpool.core.api.PoolView;
+import io.lunpool.scheduler.ControlPlane;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pools below minFree FREE LUNs, or holding FAILED LUNs, are reported as warnings: the check stays
+ * healthy (a refill is under way or the slow path covers it) but its message and details name them.
+ */
+public final class PoolsHealthCheck extends HealthCheck {
+    private final ControlPlane controlPlane;
+
+    public PoolsHealthCheck(ControlPlane controlPlane) {
+        this.controlPlane = controlPlane;
+    }
+
+    @Override
+    protected Result check() {
+        List<String> warnings = new ArrayList<>();
+        ResultBuilder result = Result.builder().healthy();
+        for (PoolView p : controlPlane.pools()) {
+            if (p.counts().free() < p.policy().minFree()) {
+                warnings.add("pool " + p.name() + " has " + p.counts().free() + " FREE LUNs, below minFree "
+                        + p.policy().minFree());
+            }
+            if (p.counts().failed() > 0) {
+                warnings.add("pool " + p.name() + " has " + p.counts().failed() + " FAILED LUNs");
+            }
+            result.withDetail(p.name(), p.counts());
+        }
+        return result.withMessage(warnings.isEmpty() ? "all pools within policy"
+                : "WARNING: " + String.join("; ", warnings)).build();
+    }
+}
