@@ -50,29 +50,45 @@ public final class Wiper {
         }
     }
 
-    /** Reads the whole device past the page cache; throws HOST_ERROR at the first non-zero byte. */
+    /**
+     * Reads the whole device past the page cache; throws HOST_ERROR at the first non-zero byte. A tail
+     * shorter than the O_DIRECT alignment (a size that is a multiple of 512 but not of 4096) is read buffered.
+     */
     public void verify(Path device) {
         long size = sizeOf(device);
+        long aligned = size - size % ALIGNMENT;
         ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK + ALIGNMENT).alignedSlice(ALIGNMENT);
-        ByteBuffer zeros = ByteBuffer.allocateDirect(BLOCK);
-        try (FileChannel channel = FileChannel.open(device, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
-            for (long offset = 0; offset < size; ) {
-                buffer.clear().limit((int) Math.min(BLOCK, size - offset));
-                int read = channel.read(buffer, offset);
-                if (read <= 0) {
-                    throw new LunpoolException(Reason.HOST_ERROR, "verify of " + device + " could read only "
-                            + offset + " of " + size + " bytes");
-                }
-                buffer.flip();
-                int mismatch = buffer.mismatch(zeros.clear().limit(read));
-                if (mismatch >= 0) {
-                    throw new LunpoolException(Reason.HOST_ERROR, "wipe of " + device
-                            + " left non-zero bytes at offset " + (offset + mismatch));
-                }
-                offset += read;
-            }
+        try (FileChannel direct = FileChannel.open(device, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
+            verifyRange(device, direct, buffer, 0, aligned);
         } catch (IOException e) {
             throw new LunpoolException(Reason.HOST_ERROR, "reading back " + device + " failed: " + e, e);
+        }
+        if (aligned < size) {
+            try (FileChannel buffered = FileChannel.open(device, StandardOpenOption.READ)) {
+                verifyRange(device, buffered, buffer, aligned, size);
+            } catch (IOException e) {
+                throw new LunpoolException(Reason.HOST_ERROR, "reading back " + device + " failed: " + e, e);
+            }
+        }
+    }
+
+    private static void verifyRange(Path device, FileChannel channel, ByteBuffer buffer, long from, long to)
+            throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(BLOCK);
+        for (long offset = from; offset < to; ) {
+            buffer.clear().limit((int) Math.min(BLOCK, to - offset));
+            int read = channel.read(buffer, offset);
+            if (read <= 0) {
+                throw new LunpoolException(Reason.HOST_ERROR, "verify of " + device + " could read only "
+                        + offset + " of " + to + " bytes");
+            }
+            buffer.flip();
+            int mismatch = buffer.mismatch(zeros.clear().limit(read));
+            if (mismatch >= 0) {
+                throw new LunpoolException(Reason.HOST_ERROR, "wipe of " + device
+                        + " left non-zero bytes at offset " + (offset + mismatch));
+            }
+            offset += read;
         }
     }
 
