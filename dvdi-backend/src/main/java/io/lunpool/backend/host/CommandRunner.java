@@ -1,0 +1,110 @@
+package io.lunpool.backend.host;
+
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that runs external commands: every call has a timeout, stdin closed, stdout and stderr
+ * captured (drained on pool threads, so a chatty command never deadlocks on a full pipe). On timeout
+ * the command and all its descendants are killed.
+ */
+public final class CommandRunner {
+    /** For quick commands: losetup, blockdev, mount, umount, blkdiscard of a small LUN. */
+    public static final Duration QUICK = Duration.ofSeconds(30);
+    /** For commands whose time grows with the LUN: mkfs, blkdiscard of a large LUN. */
+    public static final Duration SLOW = Duration.ofMinutes(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+    private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "command-output");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Exit code and captured output (UTF-8) of a finished command. */
+    public record Result(int exit, String stdout, String stderr) {
+    }
+
+    /** Runs {@code argv}; returns whatever exit code it had. Throws HOST_ERROR when it cannot start or times out. */
+    public Result run(Duration timeout, List<String> argv) {
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            throw new LunpoolException(Reason.HOST_ERROR, argv + " could not be started: " + e.getMessage(), e);
+        }
+        try {
+            process.getOutputStream().close();
+            Future<String> stdout = DRAINERS.submit(() -> drain(process.getInputStream()));
+            Future<String> stderr = DRAINERS.submit(() -> drain(process.getErrorStream()));
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                kill(process);
+                throw new LunpoolException(Reason.HOST_ERROR, argv + " timed out after " + timeout + " and was killed");
+            }
+            Result result = new Result(process.exitValue(), collect(stdout, argv), collect(stderr, argv));
+            LOG.debug("{} exited {} in {} us", argv, result.exit(), (System.nanoTime() - start) / 1000);
+            return result;
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new LunpoolException(Reason.HOST_ERROR, argv + " was interrupted and killed", e);
+        } catch (IOException e) {
+            kill(process);
+            throw new LunpoolException(Reason.HOST_ERROR, argv + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code argv} and returns its stdout; throws HOST_ERROR naming the command, exit code and stderr on failure. */
+    public String runChecked(Duration timeout, String... argv) {
+        List<String> command = List.of(argv);
+        Result result = run(timeout, command);
+        if (result.exit() != 0) {
+            throw new LunpoolException(Reason.HOST_ERROR,
+                    command + " failed (exit " + result.exit() + "): " + result.stderr().trim());
+        }
+        return result.stdout();
+    }
+
+    private static String drain(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Output of a finished command; a descendant that kept the pipe open only costs the grace period. */
+    private static String collect(Future<String> output, List<String> argv) throws InterruptedException {
+        try {
+            return output.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new LunpoolException(Reason.HOST_ERROR, argv + ": reading its output failed: " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            output.cancel(true);
+            return "";
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.lunpool.backend.host;
+
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Reason;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Reads which loop devices are bound to which backing files straight from sysfs
+ * ({@code /sys/block/loopN/loop/backing_file}); the same thing {@code losetup -j} reports, without a fork.
+ */
+final class LoopDevices {
+    private static final Path SYS_BLOCK = Path.of("/sys/block");
+    private static final String DELETED = " (deleted)";
+
+    /** A bound loop device and the path of its backing file as the kernel shows it. */
+    record Binding(Path device, Path backing) {
+    }
+
+    private LoopDevices() {
+    }
+
+    /** The loop devices whose backing file matches, in device-name order. */
+    static List<Binding> backedBy(Predicate<Path> backing) {
+        List<Binding> found = new ArrayList<>();
+        try (DirectoryStream<Path> blocks = Files.newDirectoryStream(SYS_BLOCK, "loop*")) {
+            for (Path block : blocks) {
+                Path file = readBacking(block);
+                if (file != null && backing.test(file)) {
+                    found.add(new Binding(Path.of("/dev", block.getFileName().toString()), file));
+                }
+            }
+        } catch (IOException e) {
+            throw new LunpoolException(Reason.HOST_ERROR, "listing loop devices in " + SYS_BLOCK + " failed: " + e, e);
+        }
+        found.sort((a, b) -> compareDevices(a.device(), b.device()));
+        return found;
+    }
+
+    /** The loop devices backed by exactly this file (a real path). */
+    static List<Path> backedBy(Path realBacking) {
+        return backedBy(realBacking::equals).stream().map(Binding::device).toList();
+    }
+
+    private static Path readBacking(Path block) {
+        try {
+            String text = Files.readString(block.resolve("loop/backing_file")).strip();
+            if (text.endsWith(DELETED)) {
+                text = text.substring(0, text.length() - DELETED.length());
+            }
+            return text.isEmpty() ? null : Path.of(text);
+        } catch (IOException e) {
+            return null; // an unbound loop device has no loop/ attributes, or it was unbound while we looked
+        }
+    }
+
+    private static int compareDevices(Path a, Path b) {
+        String x = a.getFileName().toString();
+        String y = b.getFileName().toString();
+        return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+    }
+}

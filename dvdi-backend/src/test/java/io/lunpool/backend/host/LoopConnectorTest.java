@@ -1,0 +1,141 @@
+package io.lunpool.backend.host;
+
+import static io.lunpool.backend.host.TestLuns.MIB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Reason;
+import io.lunpool.core.model.LunTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoopConnectorTest {
+    private final HostLayer host = HostLayer.local();
+    private final LoopConnector connector = (LoopConnector) host.loopConnector();
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsRoot() {
+        HostCleanup.requireRoot();
+    }
+
+    @AfterEach
+    void release() {
+        HostCleanup.releaseUnder(dir);
+    }
+
+    @Test
+    void connectAttachesTheBackingFileAsABlockDevice() throws Exception {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+
+        Path device = connector.connect(lun);
+
+        assertThat(device.toString()).matches("/dev/loop\\d+");
+        assertThat(Files.getAttribute(device, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .satisfies(mode -> assertThat(((Integer) mode) & 0170000).isEqualTo(0060000));
+        assertThat(Wiper.sizeOf(device)).isEqualTo(64 * MIB);
+        assertThat(Files.readString(Path.of("/sys/block", device.getFileName().toString(), "loop/backing_file")).strip())
+                .isEqualTo(Path.of(lun.backing()).toRealPath().toString());
+    }
+
+    @Test
+    void connectAgainReturnsTheSameDevice() {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+
+        Path first = connector.connect(lun);
+
+        assertThat(connector.connect(lun)).isEqualTo(first);
+        assertThat(connector.find(lun)).contains(first);
+    }
+
+    @Test
+    void differentLunsGetDifferentDevices() {
+        Path a = connector.connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path b = connector.connect(TestLuns.sparse(dir, "b", 64 * MIB));
+
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void findIsEmptyWhenNotAttached() {
+        assertThat(connector.find(TestLuns.sparse(dir, "a", 64 * MIB))).isEmpty();
+    }
+
+    @Test
+    void disconnectFreesTheDeviceAndIsIdempotent() {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        Path device = connector.connect(lun);
+
+        connector.disconnect(lun);
+        connector.disconnect(lun);
+
+        assertThat(connector.find(lun)).isEmpty();
+        assertThat(Path.of("/sys/block", device.getFileName().toString(), "loop/backing_file")).doesNotExist();
+    }
+
+    @Test
+    void disconnectRemovesEveryDeviceBackedByTheFile() {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        Path first = connector.connect(lun);
+        String second = host.commandRunner().runChecked(CommandRunner.QUICK, "losetup", "--find", "--show", lun.backing()).strip();
+
+        connector.disconnect(lun);
+
+        assertThat(LoopDevices.backedBy(file -> file.startsWith(dir.toAbsolutePath()))).isEmpty();
+        assertThat(first.toString()).isNotEqualTo(second);
+    }
+
+    @Test
+    void concurrentConnectsOfOneLunShareOneDevice() throws Exception {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Path>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(() -> connector.connect(lun));
+            }
+            List<Path> devices = new ArrayList<>();
+            for (Future<Path> f : pool.invokeAll(calls)) {
+                devices.add(f.get());
+            }
+            assertThat(devices).containsOnly(devices.get(0));
+            assertThat(LoopDevices.backedBy(Path.of(lun.backing()).toRealPath())).containsExactly(devices.get(0));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void connectOfAMissingBackingFileIsHostError() {
+        LunTarget lun = new LunTarget("naa.6001405deadbeef", dir.resolve("missing.img").toString());
+
+        assertThatThrownBy(() -> connector.connect(lun))
+                .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
+                .hasMessageContaining("missing.img");
+    }
+
+    @Test
+    void disconnectOfAMountedLunIsRefusedNamingTheDevice() {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        Path device = connector.connect(lun);
+        host.filesystems().mkfs(device, io.lunpool.core.model.FsType.EXT4, List.of());
+        host.mounter().mount(device, dir.resolve("m"), io.lunpool.core.model.FsType.EXT4);
+
+        assertThatThrownBy(() -> connector.disconnect(lun))
+                .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
+                .hasMessageContaining(device.toString())
+                .hasMessageContaining("in use");
+    }
+}
