@@ -7,6 +7,11 @@ package io.lunpool.scheduler.store;
 public final class CommitFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Why. CONNECTION means the outcome is unknown (the transaction may have been applied before the
+     * connection dropped): re-read before retrying. OTHER covers refused input (a bad key, a null value, a
+     * transaction over the size limit) and unexpected ZooKeeper errors.
+     */
     public enum Cause { NODE_EXISTS, NO_NODE, BAD_VERSION, FENCED, CONNECTION, OTHER }
 
     private final int index;

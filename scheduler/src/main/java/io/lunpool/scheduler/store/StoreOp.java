@@ -1,6 +1,9 @@
 package io.lunpool.scheduler.store;
 
-/** One write of a transaction. A transaction applies all its ops or none. */
+/**
+ * One write of a transaction. A transaction applies all its ops or none; each op sees the effects of the
+ * ops before it in the same transaction. An {@code expectedVersion} of -1 matches any version, as in ZooKeeper.
+ */
 public sealed interface StoreOp {
     /** Creates a record; fails with NODE_EXISTS when the key is taken. */
     record Create<T>(Kind<T> kind, String key, T value) implements StoreOp {
@@ -14,7 +17,10 @@ public sealed interface StoreOp {
     record Delete(Kind<?> kind, String key, int expectedVersion) implements StoreOp {
     }
 
-    /** Fails the transaction with FENCED unless the fencing token is still valid (the leader's election node exists). */
+    /**
+     * Fails the transaction with FENCED unless the fencing token is still valid. In ZooKeeper the token is the
+     * absolute path of the leader's ephemeral election node (Curator's {@code LeaderLatch} node).
+     */
     record Fence(String token) implements StoreOp {
     }
 }
