@@ -1,12 +1,37 @@
 package io.lunpool.dist;
 
-/** Placeholder until the application lands in this commit series. */
-public final class LunpoolApplication {
-    private LunpoolApplication() {
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+
+/**
+ * The one lunpool jar. Server subcommands: {@code local}, {@code scheduler}, {@code backend}; client
+ * subcommands over the REST API: {@code pool}, {@code volume}.
+ */
+public final class LunpoolApplication extends Application<LunpoolConfiguration> {
+    public static void main(String[] args) throws Exception {
+        new LunpoolApplication().run(args);
     }
 
-    public static void main(String[] args) {
-        System.err.println("usage: lunpool <subcommand>");
-        System.exit(2);
+    @Override
+    public String getName() {
+        return "lunpool";
+    }
+
+    @Override
+    protected void addDefaultCommands(Bootstrap<LunpoolConfiguration> bootstrap) {
+        bootstrap.addCommand(new io.dropwizard.core.cli.CheckCommand<>(this));
+    }
+
+    @Override
+    public void initialize(Bootstrap<LunpoolConfiguration> bootstrap) {
+        bootstrap.addCommand(new SchedulerCommand(this));
+        bootstrap.addCommand(new PoolCommand());
+        bootstrap.addCommand(new VolumeCommand());
+    }
+
+    @Override
+    public void run(LunpoolConfiguration configuration, Environment environment) {
+        // each subcommand wires its own parts (ModeCommand.wire)
     }
 }

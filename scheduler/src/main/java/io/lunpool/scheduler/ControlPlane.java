@@ -62,7 +62,9 @@ public final class ControlPlane implements AutoCloseable {
                     token, clock, metrics);
             if (term.maintainer() != null) {
                 term.maintainer().reconcileArray();
-                term.maintainer().start(settings.maintainerInterval().toMillis());
+                if (!settings.maintainerInterval().isZero()) {
+                    term.maintainer().start(settings.maintainerInterval().toMillis());
+                }
             }
             return term;
         });

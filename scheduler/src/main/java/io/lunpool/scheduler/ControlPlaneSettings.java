@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Tunables of one control-plane instance. {@code defaultPool} serves creates that name no pool;
+ * Tunables of one control-plane instance. A zero {@code maintainerInterval} runs the maintainer only on
+ * demand (admin task, tests). {@code defaultPool} serves creates that name no pool;
  * {@code newPoolPolicy} fills the fields a {@code PUT /v1/pools/{pool}} leaves out for a new pool.
  */
 public record ControlPlaneSettings(String defaultPool, BatcherSettings batcher, Duration requestTimeout,

@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 final class LoopConnector implements HostConnector {
     private static final int ATTEMPTS = 3;
+    private static final long DETACH_WAIT_MILLIS = 3000;
     private final CommandRunner runner;
     private final Object[] locks = new Object[64];
 
@@ -64,13 +65,33 @@ final class LoopConnector implements HostConnector {
                 runner.runChecked(CommandRunner.QUICK, "blockdev", "--flushbufs", device.toString());
                 runner.runChecked(CommandRunner.QUICK, "losetup", "-d", device.toString());
             }
-            List<Path> left = LoopDevices.backedBy(backing);
+            List<Path> left = awaitDetached(backing);
             if (!left.isEmpty()) {
                 // the kernel defers the detach (autoclear) while the device is open, e.g. mounted
                 throw new LunpoolException(Reason.HOST_ERROR, "LUN " + lun.wwn() + " is still attached as " + left
                         + " after losetup -d: the device is in use (mounted or open); unmount it first");
             }
         }
+    }
+
+    /**
+     * {@code losetup -d} of a device something still has open (a udev probe after mkfs, a reader that is
+     * closing) only marks it for autoclear; the kernel detaches it when the last opener closes. Give that
+     * up to {@link #DETACH_WAIT_MILLIS} before calling the device in use.
+     */
+    private static List<Path> awaitDetached(Path backing) {
+        long deadline = System.nanoTime() + DETACH_WAIT_MILLIS * 1_000_000L;
+        List<Path> left = LoopDevices.backedBy(backing);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = LoopDevices.backedBy(backing);
+        }
+        return left;
     }
 
     private Object lockFor(Path backing) {

@@ -20,7 +20,7 @@ public final class LeaderTerm implements AutoCloseable {
     private final Batcher batcher;
     private final PoolMaintainer maintainer;
 
-    LeaderTerm(StateStore store, StorageArray array, LunChores chores, BatcherSettings settings,
+    public LeaderTerm(StateStore store, StorageArray array, LunChores chores, BatcherSettings settings,
                int parallelChores, String fenceToken, Clock clock, MetricRegistry metrics) {
         this.inventory = Inventory.load(store);
         PoolMaintainer[] holder = new PoolMaintainer[1];

@@ -1,0 +1,62 @@
+package io.lunpool.scheduler;
+
+import com.codahale.metrics.MetricRegistry;
+import io.lunpool.core.api.PoolRequest;
+import io.lunpool.core.spi.LunChores;
+import io.lunpool.core.spi.StorageArray;
+import io.lunpool.scheduler.leader.LeaderTerm;
+import io.lunpool.scheduler.store.ZkPaths;
+import io.lunpool.scheduler.store.ZkStateStore;
+import io.lunpool.scheduler.zk.CuratorClients;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * One control-plane instance for tests, on a real ZooKeeper: its own Curator session, store and
+ * control plane. The maintainer only runs when a test calls {@link ControlPlane#runMaintainer()}.
+ */
+public final class ControlPlaneFixture implements AutoCloseable {
+    public final CuratorFramework client;
+    public final ZkStateStore store;
+    public final ControlPlane controlPlane;
+    public final MetricRegistry metrics = new MetricRegistry();
+
+    public ControlPlaneFixture(String connect, ZkPaths paths, String url, StorageArray array, LunChores chores,
+                               ControlPlaneSettings settings) throws Exception {
+        this.client = CuratorClients.start(connect, Duration.ofSeconds(4));
+        this.store = ZkStateStore.create(client, paths);
+        this.controlPlane = new ControlPlane(client, paths, store, url, array, chores, settings, Clock.systemUTC(),
+                metrics);
+        controlPlane.start();
+    }
+
+    /** Test settings: the maintainer never runs on a timer. */
+    public static ControlPlaneSettings manualSettings() {
+        ControlPlaneSettings d = ControlPlaneSettings.defaults();
+        return new ControlPlaneSettings("default", d.batcher(), Duration.ofSeconds(60), Duration.ZERO, 2,
+                d.newPoolPolicy());
+    }
+
+    /** Waits until this instance leads and has loaded its inventory. */
+    public LeaderTerm awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (controlPlane.leaderTerm().isPresent()) {
+                return controlPlane.leaderTerm().get();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(controlPlane.leadership().self() + " did not become leader within " + timeout);
+    }
+
+    public void pool(String name, String lunSize, int minFree, int maxFree, String fsType, int maxLuns) {
+        controlPlane.setPool(name, new PoolRequest(lunSize, minFree, maxFree, fsType, null, maxLuns));
+    }
+
+    @Override
+    public void close() {
+        controlPlane.close();
+        client.close();
+    }
+}
