@@ -19,14 +19,18 @@ import java.util.Optional;
  */
 final class LoopConnector implements HostConnector {
     private static final int ATTEMPTS = 3;
+    /** Striped by backing file and shared by every connector in the JVM, as the loop devices are. */
+    private static final Object[] LOCKS = new Object[64];
     private final CommandRunner runner;
-    private final Object[] locks = new Object[64];
+
+    static {
+        for (int i = 0; i < LOCKS.length; i++) {
+            LOCKS[i] = new Object();
+        }
+    }
 
     LoopConnector(CommandRunner runner) {
         this.runner = runner;
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new Object();
-        }
     }
 
     @Override
@@ -92,8 +96,8 @@ final class LoopConnector implements HostConnector {
         }
     }
 
-    private Object lockFor(Path backing) {
-        return locks[Math.floorMod(backing.hashCode(), locks.length)];
+    private static Object lockFor(Path backing) {
+        return LOCKS[Math.floorMod(backing.hashCode(), LOCKS.length)];
     }
 
     private static Path realBacking(LunTarget lun) {
