@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -83,6 +84,14 @@ public class UnixSocketConnectorFactory extends HttpConnectorFactory {
         connector.setIdleTimeout(getIdleTimeout().toMilliseconds());
         connector.setName(name);
         return connector;
+    }
+
+    /** Plain HTTP/1.1, except that Docker's empty {@code Host:} is accepted (see {@link BlankHostHttpConnectionFactory}). */
+    @Override
+    protected HttpConnectionFactory buildHttpConnectionFactory(HttpConfiguration httpConfig) {
+        BlankHostHttpConnectionFactory factory = new BlankHostHttpConnectionFactory(httpConfig);
+        factory.setInputBufferSize((int) getInputBufferSize().toBytes());
+        return factory;
     }
 
     @Override

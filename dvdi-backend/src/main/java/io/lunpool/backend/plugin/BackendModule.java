@@ -4,6 +4,8 @@ import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.lunpool.core.spi.HostConnector;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -38,6 +40,8 @@ public final class BackendModule {
     public BackendModule register(Environment environment) {
         environment.jersey().register(new PluginAcceptFilter());
         environment.jersey().register(new PluginResource(mounts));
+        environment.servlets().addFilter("plugin-mount-delivery", new MountDeliveryFilter(mounts))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.lifecycle().manage(new Managed() {
             @Override
             public void start() {

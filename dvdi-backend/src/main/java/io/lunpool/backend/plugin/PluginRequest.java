@@ -9,7 +9,6 @@ import io.lunpool.core.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -53,8 +52,7 @@ record PluginRequest(String name, String id, Map<String, String> opts) {
             throw LunpoolException.invalid("request body is not a JSON object; expected {\"Name\":\"v1\"}");
         }
         Map<String, JsonNode> fields = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             fields.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
         }
         String name = text(fields.get("name"), "Name");
@@ -84,8 +82,7 @@ record PluginRequest(String name, String id, Map<String, String> opts) {
         if (!node.isObject()) {
             throw LunpoolException.invalid("Opts must be an object of strings such as {\"size\":\"1G\"}, not " + node);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             JsonNode v = e.getValue();
             if (v.isContainerNode()) {
                 throw LunpoolException.invalid("option '" + e.getKey() + "' must be a string, not " + v);

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -75,29 +74,15 @@ public final class PluginResource {
 
     @POST
     @Path("VolumeDriver.Mount")
-    public Response mount(InputStream body) {
-        PluginRequest r;
-        String mountpoint;
-        try {
-            r = PluginRequest.parse(PluginRequest.read(body));
-            mountpoint = mounts.mount(r.name(), r.id()).toString();
-        } catch (RuntimeException e) {
-            return reply(error("Mount", e));
-        }
-        Map<String, Object> out = ok();
-        out.put("Mountpoint", mountpoint);
-        byte[] bytes = encode(out);
-        // Flush the answer here: when the caller has gone (Docker gave up), the reference must not be kept.
-        StreamingOutput stream = os -> {
-            try {
-                os.write(bytes);
-                os.flush();
-            } catch (IOException | RuntimeException e) {
-                mounts.releaseMount(r.name(), r.id());
-                throw e;
-            }
-        };
-        return Response.ok(stream, DOCKER_JSON).header(HttpHeaders.CONTENT_LENGTH, bytes.length).build();
+    public Response mount(InputStream body, @Context HttpServletRequest request) {
+        return answer("Mount", () -> {
+            PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
+            Map<String, Object> out = ok();
+            out.put("Mountpoint", mounts.mount(r.name(), r.id()).toString());
+            // counted now: if the answer cannot be delivered, MountDeliveryFilter gives the reference back
+            request.setAttribute(MountDeliveryFilter.ATTRIBUTE, new MountDeliveryFilter.Lease(r.name(), r.id()));
+            return out;
+        });
     }
 
     @POST

@@ -77,8 +77,11 @@ public final class VolumeMounts {
     /** Gives back the one reference a Mount counted when its answer could not be delivered. */
     public void releaseMount(String name, String id) {
         LOG.warn("the answer to mount of volume {} (ID '{}') was not delivered; releasing its reference", name, id);
-        try (VolumeLocks.Held held = locks.lock(name, settings.fastLimit())) {
+        VolumeLocks.Held held = locks.lock(name, settings.fastLimit());
+        try {
             table.releaseOne(name, id).filter(v -> v.totalReferences() == 0).ifPresent(this::tearDown);
+        } finally {
+            held.close();
         }
     }
 
@@ -147,8 +150,11 @@ public final class VolumeMounts {
 
     private <T> Callable<T> locked(String name, Duration wait, Callable<T> work) {
         return () -> {
-            try (VolumeLocks.Held held = locks.lock(name, wait)) {
+            VolumeLocks.Held held = locks.lock(name, wait);
+            try {
                 return work.call();
+            } finally {
+                held.close();
             }
         };
     }
