@@ -16,20 +16,21 @@ import java.util.stream.Collectors;
 
 /**
  * A {@link VolumeFilesystem} that "mounts" by creating the directory and remembering it, for protocol tests that
- * cannot use real block devices. {@link #holdMounts()} makes mounts wait until released (a slow mount);
+ * cannot use real block devices. {@link #holdMounts} makes mounts of one volume wait until released (a slow mount);
  * {@link #failMounts} makes them fail.
  */
 public final class DirectoryFilesystem implements VolumeFilesystem {
     private final Map<Path, Path> mounted = new ConcurrentHashMap<>();
     private volatile CountDownLatch hold;
+    private volatile String held;
     private volatile CountDownLatch entered = new CountDownLatch(1);
     private volatile boolean failMounts;
 
     @Override
     public void mount(Path device, Path dir, FsType type) {
-        entered.countDown();
         CountDownLatch h = hold;
-        if (h != null) {
+        if (h != null && dir.getFileName().toString().equals(held)) {
+            entered.countDown();
             try {
                 if (!h.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("held mount was never released");
@@ -70,14 +71,15 @@ public final class DirectoryFilesystem implements VolumeFilesystem {
         mounted.put(dir.toAbsolutePath().normalize(), Path.of("/dev/unknown"));
     }
 
-    /** From now on mounts wait until the returned latch is counted down. */
-    public CountDownLatch holdMounts() {
+    /** From now on mounts of {@code volume} wait until the returned latch is counted down. */
+    public CountDownLatch holdMounts(String volume) {
         entered = new CountDownLatch(1);
+        held = volume;
         hold = new CountDownLatch(1);
         return hold;
     }
 
-    /** Waits until a mount has started (after {@link #holdMounts()}). */
+    /** Waits until a mount has started (after {@link #holdMounts}). */
     public boolean awaitMountStarted(long seconds) throws InterruptedException {
         return entered.await(seconds, TimeUnit.SECONDS);
     }

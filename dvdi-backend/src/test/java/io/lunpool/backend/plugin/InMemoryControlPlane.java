@@ -29,6 +29,7 @@ public final class InMemoryControlPlane implements ControlPlane {
     private final AtomicInteger luns = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean down;
+    private volatile AttachRequest lastAttach;
 
     public void down(boolean down) {
         this.down = down;
@@ -37,6 +38,11 @@ public final class InMemoryControlPlane implements ControlPlane {
     /** Number of calls so far. */
     public int calls() {
         return calls.get();
+    }
+
+    /** The last attach request received, or null. */
+    public AttachRequest lastAttach() {
+        return lastAttach;
     }
 
     public synchronized Optional<String> attachedTo(String name) {
@@ -92,6 +98,7 @@ public final class InMemoryControlPlane implements ControlPlane {
     @Override
     public synchronized AttachmentView attach(String name, AttachRequest r) {
         enter();
+        lastAttach = r;
         VolumeView v = require(name);
         String preempted = null;
         if (v.attachedTo() != null && !v.attachedTo().equals(r.host())) {
