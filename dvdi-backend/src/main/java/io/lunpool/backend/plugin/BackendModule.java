@@ -1,0 +1,88 @@
+package io.lunpool.backend.plugin;
+
+import com.codahale.metrics.health.HealthCheck;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.lunpool.core.spi.HostConnector;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Wires the Docker volume plugin into a Dropwizard environment, explicitly: the mount table (loaded now, so a
+ * corrupt file stops the start), the service, the Jersey resource, a {@link Managed} that reconciles the table
+ * while the server starts (the unix connector accepts nothing before the server has started, so no plugin call
+ * sees an unreconciled table) and a {@code plugin} health check.
+ */
+public final class BackendModule {
+    private final VolumeMounts mounts;
+    private final Reconcile reconcile;
+    private final ExecutorService executor;
+    private final AtomicReference<Reconcile.Outcome> lastReconcile = new AtomicReference<>();
+
+    public BackendModule(BackendConfiguration config, ControlPlane controlPlane, HostConnector connector,
+                         VolumeFilesystem filesystem) {
+        MountTable table = MountTable.load(config.mountTableFile());
+        this.executor = Executors.newCachedThreadPool(threads());
+        this.mounts = new VolumeMounts(config.toSettings(), controlPlane, connector, filesystem, table, executor);
+        this.reconcile = new Reconcile(mounts, controlPlane, connector, filesystem);
+    }
+
+    public VolumeMounts mounts() {
+        return mounts;
+    }
+
+    public BackendModule register(Environment environment) {
+        environment.jersey().register(new PluginAcceptFilter());
+        environment.jersey().register(new PluginResource(mounts));
+        environment.servlets().addFilter("plugin-mount-delivery", new MountDeliveryFilter(mounts))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                lastReconcile.set(reconcile.run());
+            }
+
+            @Override
+            public void stop() throws InterruptedException {
+                executor.shutdown();
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        });
+        environment.healthChecks().register("plugin", new HealthCheck() {
+            @Override
+            protected Result check() {
+                return health();
+            }
+        });
+        return this;
+    }
+
+    HealthCheck.Result health() {
+        Reconcile.Outcome r = lastReconcile.get();
+        if (r == null) {
+            return HealthCheck.Result.unhealthy("the mount table has not been reconciled yet");
+        }
+        String summary = mounts.table().all().size() + " volume(s) in the mount table " + mounts.table().file()
+                + "; start-up reconcile: " + r.kept() + " kept, " + r.released() + " released, " + r.orphans()
+                + " orphan mount(s) removed";
+        if (!r.failures().isEmpty()) {
+            return HealthCheck.Result.unhealthy(summary + "; failed: " + r.failures());
+        }
+        return HealthCheck.Result.healthy(summary);
+    }
+
+    private static ThreadFactory threads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "plugin-op-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

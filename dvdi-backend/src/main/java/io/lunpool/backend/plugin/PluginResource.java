@@ -1,0 +1,181 @@
+package io.lunpool.backend.plugin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Reason;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Docker volume plugin protocol (legacy v1 plugins, also spoken by dvdcli): {@code POST /Plugin.Activate}
+ * and {@code POST /VolumeDriver.*}. Bodies are decoded here, whatever the Content-Type (Docker sends none).
+ * Every answer is HTTP 200 with an {@code Err} string, empty on success and {@code REASON: message} on failure
+ * (Docker shows it verbatim). Unknown endpoints are 404.
+ */
+@Path("/")
+@Consumes(MediaType.WILDCARD)
+@Produces({PluginResource.DOCKER_JSON, MediaType.APPLICATION_JSON})
+public final class PluginResource {
+    public static final String DOCKER_JSON = "application/vnd.docker.plugins.v1.2+json";
+    private static final Logger LOG = LoggerFactory.getLogger(PluginResource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final VolumeMounts mounts;
+
+    public PluginResource(VolumeMounts mounts) {
+        this.mounts = mounts;
+    }
+
+    @POST
+    @Path("Plugin.Activate")
+    public Response activate() {
+        return reply(Map.of("Implements", List.of("VolumeDriver")));
+    }
+
+    @POST
+    @Path("VolumeDriver.Capabilities")
+    public Response capabilities() {
+        return reply(Map.of("Capabilities", Map.of("Scope", "global")));
+    }
+
+    @POST
+    @Path("VolumeDriver.Create")
+    public Response create(InputStream body) {
+        return answer("Create", () -> {
+            PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
+            mounts.create(r.name(), r.opts());
+            return ok();
+        });
+    }
+
+    @POST
+    @Path("VolumeDriver.Remove")
+    public Response remove(InputStream body) {
+        return answer("Remove", () -> {
+            mounts.remove(PluginRequest.parse(PluginRequest.read(body)).name());
+            return ok();
+        });
+    }
+
+    @POST
+    @Path("VolumeDriver.Mount")
+    public Response mount(InputStream body, @Context HttpServletRequest request) {
+        return answer("Mount", () -> {
+            PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
+            Map<String, Object> out = ok();
+            out.put("Mountpoint", mounts.mount(r.name(), r.id()).toString());
+            // counted now: if the answer cannot be delivered, MountDeliveryFilter gives the reference back
+            request.setAttribute(MountDeliveryFilter.ATTRIBUTE, new MountDeliveryFilter.Lease(r.name(), r.id()));
+            return out;
+        });
+    }
+
+    @POST
+    @Path("VolumeDriver.Unmount")
+    public Response unmount(InputStream body) {
+        return answer("Unmount", () -> {
+            PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
+            mounts.unmount(r.name(), r.id());
+            return ok();
+        });
+    }
+
+    @POST
+    @Path("VolumeDriver.Path")
+    public Response path(InputStream body) {
+        return answer("Path", () -> {
+            Map<String, Object> out = ok();
+            out.put("Mountpoint", mounts.path(PluginRequest.parse(PluginRequest.read(body)).name()));
+            return out;
+        });
+    }
+
+    @POST
+    @Path("VolumeDriver.Get")
+    public Response get(InputStream body) {
+        return answer("Get", () -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("Volume", volume(mounts.get(PluginRequest.parse(PluginRequest.read(body)).name())));
+            out.put("Err", "");
+            return out;
+        });
+    }
+
+    @POST
+    @Path("VolumeDriver.List")
+    public Response list() {
+        return answer("List", () -> {
+            List<Map<String, Object>> volumes = new ArrayList<>();
+            for (PluginVolume v : mounts.list()) {
+                volumes.add(volume(v));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("Volumes", volumes);
+            out.put("Err", "");
+            return out;
+        });
+    }
+
+    private static Map<String, Object> volume(PluginVolume v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Name", v.name());
+        out.put("Mountpoint", v.mountpoint());
+        if (v.createdAt() != null) {
+            out.put("CreatedAt", v.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
+        }
+        out.put("Status", v.status());
+        return out;
+    }
+
+    private static Map<String, Object> ok() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Err", "");
+        return out;
+    }
+
+    private static Response answer(String method, Supplier<Map<String, Object>> call) {
+        try {
+            return reply(call.get());
+        } catch (RuntimeException e) {
+            return reply(error(method, e));
+        }
+    }
+
+    private static Map<String, Object> error(String method, RuntimeException e) {
+        if (e instanceof LunpoolException le) {
+            if (le.reason() == Reason.HOST_ERROR || le.reason() == Reason.TRANSIENT) {
+                LOG.warn("VolumeDriver.{}: {}", method, le.toString());
+            }
+            return Map.of("Err", le.toString());
+        }
+        LOG.error("VolumeDriver.{} failed unexpectedly", method, e);
+        return Map.of("Err", Reason.HOST_ERROR + ": VolumeDriver." + method + " failed unexpectedly: " + e);
+    }
+
+    private static Response reply(Map<String, ?> body) {
+        return Response.ok(encode(body), DOCKER_JSON).build();
+    }
+
+    private static byte[] encode(Map<String, ?> body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a plugin answer", e);
+        }
+    }
+}

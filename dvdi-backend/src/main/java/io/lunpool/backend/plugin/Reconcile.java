@@ -1,0 +1,91 @@
+package io.lunpool.backend.plugin;
+
+import io.lunpool.backend.plugin.MountTableReconciler.Action;
+import io.lunpool.backend.plugin.MountTableReconciler.Drop;
+import io.lunpool.backend.plugin.MountTableReconciler.Keep;
+import io.lunpool.backend.plugin.MountTableReconciler.Orphan;
+import io.lunpool.backend.plugin.MountTableReconciler.TearDown;
+import io.lunpool.core.Names;
+import io.lunpool.core.api.AttachRequest;
+import io.lunpool.core.api.AttachmentView;
+import io.lunpool.core.api.VolumeView;
+import io.lunpool.core.model.LunTarget;
+import io.lunpool.core.spi.HostConnector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Carries out {@link MountTableReconciler}'s decisions; each action on its own, failures are collected. */
+final class Reconcile {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
+    private final VolumeMounts mounts;
+    private final ControlPlane controlPlane;
+    private final HostConnector connector;
+    private final VolumeFilesystem filesystem;
+
+    /** What one run did; {@code failures} name the action and the error. */
+    record Outcome(int kept, int released, int orphans, List<String> failures) {
+    }
+
+    Reconcile(VolumeMounts mounts, ControlPlane controlPlane, HostConnector connector, VolumeFilesystem filesystem) {
+        this.mounts = mounts;
+        this.controlPlane = controlPlane;
+        this.connector = connector;
+        this.filesystem = filesystem;
+    }
+
+    Outcome run() {
+        PluginSettings s = mounts.settings();
+        List<Action> actions = MountTableReconciler.decide(mounts.table().all(),
+                filesystem.mountedUnder(s.mountRoot()), s.mountRoot());
+        int kept = 0;
+        int released = 0;
+        int orphans = 0;
+        List<String> failures = new ArrayList<>();
+        for (Action a : actions) {
+            try {
+                if (a instanceof Keep) {
+                    kept++;
+                } else if (a instanceof Drop d) {
+                    LOG.info("reconcile: volume {} is no longer mounted at {}; detaching it", d.volume().name(),
+                            d.volume().mountpoint());
+                    mounts.tearDown(d.volume());
+                    released++;
+                } else if (a instanceof TearDown t) {
+                    LOG.info("reconcile: volume {} has no references (an operation stopped half-way); tearing"
+                            + " it down", t.volume().name());
+                    mounts.tearDown(t.volume());
+                    released++;
+                } else if (a instanceof Orphan o) {
+                    LOG.info("reconcile: {} is mounted but not in the mount table; unmounting it", o.mountpoint());
+                    orphan(o, s);
+                    orphans++;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("reconcile: {} failed", a, e);
+                failures.add(a + ": " + e);
+            }
+        }
+        LOG.info("reconcile done: {} kept, {} released, {} orphan mounts removed, {} failed", kept, released, orphans,
+                failures.size());
+        return new Outcome(kept, released, orphans, List.copyOf(failures));
+    }
+
+    private void orphan(Orphan o, PluginSettings s) {
+        filesystem.umount(o.mountpoint());
+        try {
+            Names.volume(o.volume());
+        } catch (RuntimeException notAVolume) {
+            return;
+        }
+        Optional<VolumeView> view = controlPlane.get(o.volume());
+        if (view.isPresent() && s.host().equals(view.get().attachedTo())) {
+            // attaching again to the host that holds it changes nothing and tells us how to find the LUN
+            AttachmentView att = controlPlane.attach(o.volume(), new AttachRequest(s.host(), s.initiators(), false));
+            connector.disconnect(new LunTarget(att.lun(), att.backing()));
+            controlPlane.detach(o.volume(), s.host());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.lunpool.backend.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lunpool.backend.plugin.MountTableReconciler.Action;
+import io.lunpool.backend.plugin.MountTableReconciler.Drop;
+import io.lunpool.backend.plugin.MountTableReconciler.Keep;
+import io.lunpool.backend.plugin.MountTableReconciler.Orphan;
+import io.lunpool.backend.plugin.MountTableReconciler.TearDown;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MountTableReconcilerTest {
+    private static final Path ROOT = Path.of("/var/lib/lunpool/mounts");
+
+    private static MountedVolume entry(String name, int refs) {
+        return new MountedVolume(name, "wwn-" + name, null, "ext4", ROOT.resolve(name), Instant.EPOCH,
+                refs == 0 ? Map.of() : Map.of("id", refs));
+    }
+
+    private static Path mp(String name) {
+        return ROOT.resolve(name);
+    }
+
+    static Stream<Arguments> table() {
+        MountedVolume v1 = entry("v1", 1);
+        MountedVolume v2 = entry("v2", 2);
+        MountedVolume half = entry("half", 0);
+        return Stream.of(
+                Arguments.of("nothing at all", List.of(), Set.of(), List.of()),
+                Arguments.of("referenced and mounted: kept", List.of(v1), Set.of(mp("v1")), List.of(new Keep(v1))),
+                Arguments.of("referenced, mount gone: dropped", List.of(v2), Set.of(), List.of(new Drop(v2))),
+                Arguments.of("no references, still mounted: torn down with umount", List.of(half), Set.of(mp("half")),
+                        List.of(new TearDown(half, true))),
+                Arguments.of("no references, not mounted: torn down", List.of(half), Set.of(),
+                        List.of(new TearDown(half, false))),
+                Arguments.of("mounted but not in the table: orphan", List.of(), Set.of(mp("lost")),
+                        List.of(new Orphan("lost", mp("lost")))),
+                Arguments.of("mounts deeper inside a volume are not ours", List.of(v1),
+                        Set.of(mp("v1"), mp("v1").resolve("inner"), mp("x").resolve("y")), List.of(new Keep(v1))),
+                Arguments.of("mounts outside the root are ignored", List.of(),
+                        Set.of(Path.of("/mnt/v1"), ROOT), List.of()),
+                Arguments.of("unnormalised paths still match", List.of(v1),
+                        Set.of(Path.of("/var/lib/lunpool/./mounts/v1")), List.of(new Keep(v1))),
+                Arguments.of("everything at once", List.of(v1, v2, half), Set.of(mp("v1"), mp("half"), mp("lost")),
+                        List.of(new Keep(v1), new Drop(v2), new TearDown(half, true),
+                                new Orphan("lost", mp("lost")))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void decides(String rule, List<MountedVolume> entries, Set<Path> mounted, List<Action> expected) {
+        assertThat(MountTableReconciler.decide(entries, mounted, ROOT)).as(rule).containsExactlyInAnyOrderElementsOf(expected);
+    }
+}

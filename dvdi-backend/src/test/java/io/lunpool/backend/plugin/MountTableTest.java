@@ -1,0 +1,141 @@
+package io.lunpool.backend.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MountTableTest {
+    @TempDir
+    Path dir;
+    private Path file;
+    private MountTable table;
+
+    @BeforeEach
+    void setUp() {
+        file = dir.resolve("state/mounts.json");
+        table = MountTable.load(file);
+    }
+
+    private static MountedVolume volume(String name) {
+        return new MountedVolume(name, "wwn-" + name, "/array/" + name + ".img", "ext4",
+                Path.of("/var/lib/lunpool/mounts", name), Instant.parse("2026-11-28T22:18:21Z"), Map.of());
+    }
+
+    private int total(String name) {
+        return table.get(name).map(MountedVolume::totalReferences).orElse(-1);
+    }
+
+    @Test
+    void sameIdMountedTwiceStaysMountedUntilItsSecondUnmount() {
+        table.begin(volume("v1"));
+        table.reference("v1", "A");
+        table.reference("v1", "A");
+        table.release("v1", "A");
+        assertThat(total("v1")).isEqualTo(1);
+        table.release("v1", "A");
+        assertThat(total("v1")).isZero();
+    }
+
+    @Test
+    void unmountOfUnknownIdChangesNothing() {
+        table.begin(volume("v1"));
+        table.reference("v1", "A");
+        assertThat(table.release("v1", "B")).get().extracting(MountedVolume::references).isEqualTo(Map.of("A", 1));
+        assertThat(table.release("nosuch", "B")).isEmpty();
+    }
+
+    @Test
+    void idLessUnmountReleasesAllIdLessReferences() {
+        table.begin(volume("v1"));
+        table.reference("v1", "");
+        table.reference("v1", "");
+        table.reference("v1", "C");
+        table.release("v1", "");
+        assertThat(table.get("v1").orElseThrow().references()).isEqualTo(Map.of("C", 1));
+        table.release("v1", "C");
+        assertThat(total("v1")).isZero();
+    }
+
+    @Test
+    void idLessMountTwiceAndOneUnmountReleasesTheVolume() {
+        table.begin(volume("d1"));
+        table.reference("d1", "");
+        table.reference("d1", "");
+        table.release("d1", "");
+        assertThat(total("d1")).isZero();
+    }
+
+    @Test
+    void releaseOneTakesBackExactlyOneIdLessReference() {
+        table.begin(volume("d1"));
+        table.reference("d1", "");
+        table.reference("d1", "");
+        table.releaseOne("d1", "");
+        assertThat(table.get("d1").orElseThrow().references()).isEqualTo(Map.of("", 1));
+    }
+
+    @Test
+    void everyChangeIsPersistedAndReadBack() {
+        table.begin(volume("v1"));
+        table.reference("v1", "A");
+        table.reference("v1", "");
+        table.begin(volume("v2"));
+        MountTable again = MountTable.load(file);
+        assertThat(again.all()).containsExactlyElementsOf(table.all());
+        assertThat(again.get("v1").orElseThrow().references()).isEqualTo(Map.of("A", 1, "", 1));
+        table.remove("v1");
+        assertThat(MountTable.load(file).all()).extracting(MountedVolume::name).containsExactly("v2");
+    }
+
+    @Test
+    void rewritesLeaveOneCompleteFileAndNoTemporaryFiles() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            table.begin(volume("v" + i));
+            table.reference("v" + i, "id" + i);
+            assertThat(MountTable.load(file).all()).hasSize(i + 1);
+        }
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void aLeftoverTemporaryFileDoesNotDisturbLoading() throws IOException {
+        table.begin(volume("v1"));
+        Files.writeString(file.resolveSibling(".mounts.json.123.tmp"), "{\"vers");
+        assertThat(MountTable.load(file).all()).extracting(MountedVolume::name).containsExactly("v1");
+    }
+
+    @Test
+    void missingFileIsAnEmptyTable() {
+        assertThat(MountTable.load(dir.resolve("nothing/here.json")).all()).isEmpty();
+    }
+
+    @Test
+    void corruptFileIsAClearStartupError() throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"version\":1,\"volumes\":[{\"name\":\"v1\"");
+        assertThatThrownBy(() -> MountTable.load(file))
+                .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID))
+                .hasMessageContaining("mount table " + file + " is corrupt")
+                .hasMessageContaining("/proc/self/mountinfo");
+    }
+
+    @Test
+    void wrongVersionIsCorrupt() throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"version\":99,\"volumes\":[]}");
+        assertThatThrownBy(() -> MountTable.load(file)).hasMessageContaining("is corrupt");
+    }
+}
