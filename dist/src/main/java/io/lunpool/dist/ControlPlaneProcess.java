@@ -64,7 +64,9 @@ final class ControlPlaneProcess {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (controlPlane.leaderTerm().isEmpty() && controlPlane.leadership().leaderUrl().isEmpty()
+        String self = controlPlane.leadership().self();
+        while (controlPlane.leaderTerm().isEmpty()
+                && controlPlane.leadership().leaderUrl().filter(url -> !url.equals(self)).isEmpty()
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

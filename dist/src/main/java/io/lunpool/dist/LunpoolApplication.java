@@ -25,7 +25,9 @@ public final class LunpoolApplication extends Application<LunpoolConfiguration> 
 
     @Override
     public void initialize(Bootstrap<LunpoolConfiguration> bootstrap) {
+        bootstrap.addCommand(new LocalCommand(this));
         bootstrap.addCommand(new SchedulerCommand(this));
+        bootstrap.addCommand(new BackendCommand(this));
         bootstrap.addCommand(new PoolCommand());
         bootstrap.addCommand(new VolumeCommand());
     }

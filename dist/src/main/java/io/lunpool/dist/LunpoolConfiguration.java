@@ -9,4 +9,10 @@ public class LunpoolConfiguration extends Configuration {
     public ZooKeeperConfig zookeeper = new ZooKeeperConfig();
     @JsonProperty
     public ControlPlaneConfig controlPlane = new ControlPlaneConfig();
+    @JsonProperty
+    @jakarta.validation.Valid
+    public io.lunpool.backend.plugin.BackendConfiguration backend = new io.lunpool.backend.plugin.BackendConfiguration();
+    /** The control plane the {@code backend} command talks to. */
+    @JsonProperty
+    public String controlPlaneUrl = "http://127.0.0.1:7480";
 }
