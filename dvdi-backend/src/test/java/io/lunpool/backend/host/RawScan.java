@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** A test's own read of a whole device or file, past the page cache: counts marker hits and non-zero bytes. */
-record RawScan(long markers, long nonZeroBytes, long firstNonZero) {
-    static final byte[] MARKER = "LUNPOOL-MARKER-!".getBytes(StandardCharsets.US_ASCII);
+public record RawScan(long markers, long nonZeroBytes, long firstNonZero) {
+    public static final byte[] MARKER = "LUNPOOL-MARKER-!".getBytes(StandardCharsets.US_ASCII);
 
-    static RawScan of(Path path) throws IOException {
+    public static RawScan of(Path path) throws IOException {
         long size = Wiper.sizeOf(path);
         ByteBuffer buffer = ByteBuffer.allocateDirect((1 << 20) + 4096).alignedSlice(4096);
         long markers = 0;

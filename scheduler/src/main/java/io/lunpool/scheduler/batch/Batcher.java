@@ -251,6 +251,10 @@ public final class Batcher implements AutoCloseable {
             return;
         }
         slowPath.provision(pool).whenComplete((wwn, error) -> {
+            if (error != null && !running) {
+                p.future.completeExceptionally(notLeading()); // the term ended under the provision
+                return;
+            }
             if (error != null) {
                 p.future.completeExceptionally(error instanceof java.util.concurrent.CompletionException
                         && error.getCause() != null ? error.getCause() : error);

@@ -143,7 +143,7 @@ public final class PoolMaintainer implements SlowPath, AutoCloseable {
     }
 
     private CompletableFuture<Lun> chore(Lun lun, boolean wipeFirst) {
-        return CompletableFuture.supplyAsync(() -> lun, workers).thenCompose(l -> runChore(l, wipeFirst, true));
+        return CompletableFuture.supplyAsync(() -> runChore(lun, wipeFirst, true), workers).thenCompose(f -> f);
     }
 
     /** Wipes (when asked) and prepares the LUN, then moves it to FREE (or leaves it PREPARING, reserved). */
