@@ -40,6 +40,8 @@ public final class BackendModule {
     public BackendModule register(Environment environment) {
         environment.jersey().register(new PluginAcceptFilter());
         environment.jersey().register(new PluginResource(mounts));
+        environment.servlets().addFilter("plugin-socket-only", new PluginSocketOnlyFilter())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.servlets().addFilter("plugin-mount-delivery", new MountDeliveryFilter(mounts))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.lifecycle().manage(new Managed() {

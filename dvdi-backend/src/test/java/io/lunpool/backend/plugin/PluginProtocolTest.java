@@ -88,6 +88,19 @@ class PluginProtocolTest {
     }
 
     @Test
+    void pluginEndpointsAreNotServedOnTcpConnectors() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/VolumeDriver.Create"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"Name\":\"viatcp\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(404);
+        try (PluginSocketClient c = client()) {
+            assertThat(c.post("/VolumeDriver.Get", "{\"Name\":\"viatcp\"}").err()).contains("NOT_FOUND");
+        }
+    }
+
+    @Test
     void capabilitiesSayGlobalScope() {
         try (PluginSocketClient c = client()) {
             assertThat(c.post("/VolumeDriver.Capabilities", "{}").body())
