@@ -143,7 +143,10 @@ public final class Batcher implements AutoCloseable {
             List<Pending> batch = new ArrayList<>();
             try {
                 drain(batch);
-                awaitResumed();
+                if (paused) {
+                    awaitResumed();
+                    topUp(batch); // what queued up while paused joins this batch
+                }
             } catch (InterruptedException e) {
                 batch.forEach(p -> p.future.completeExceptionally(notLeading()));
                 continue;
@@ -184,6 +187,19 @@ public final class Batcher implements AutoCloseable {
                 queue.poll();
             }
             bytes += RequestSize.estimate(next.request);
+            batch.add(next);
+        }
+    }
+
+    private void topUp(List<Pending> batch) {
+        int bytes = batch.stream().mapToInt(p -> RequestSize.estimate(p.request)).sum();
+        for (Pending next; batch.size() < settings.maxBatch() && (next = queue.peek()) != null; ) {
+            int size = RequestSize.estimate(next.request);
+            if (bytes + size > settings.maxBytes()) {
+                return;
+            }
+            queue.poll();
+            bytes += size;
             batch.add(next);
         }
     }
