@@ -4,6 +4,7 @@ import io.lunpool.core.Sizes;
 import io.lunpool.core.api.LunpoolClient;
 import io.lunpool.core.api.PoolRequest;
 import io.lunpool.core.api.PoolView;
+import java.io.PrintStream;
 import java.util.List;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
@@ -11,15 +12,14 @@ import net.sourceforge.argparse4j.inf.Subparsers;
 
 /** {@code lunpool pool ls|set}. */
 final class PoolCommand extends ClientCommand {
-    PoolCommand() {
-        super("pool", "List pools or set a pool's policy (over the REST API)");
+    PoolCommand(PrintStream out) {
+        super("pool", "List pools or set a pool's policy (over the REST API)", out);
     }
 
     @Override
-    void configureActions(Subparser subparser) {
-        Subparsers actions = subparser.addSubparsers().dest("action").title("actions");
-        actions.addParser("ls").help("list pools with their LUN counts");
-        Subparser set = actions.addParser("set").help("create a pool or change its policy");
+    void configureActions(Subparsers actions) {
+        action(actions, "ls", "list pools with their LUN counts");
+        Subparser set = action(actions, "set", "create a pool or change its policy");
         set.addArgument("name");
         set.addArgument("--lun-size").dest("lunSize").help("size of every LUN, e.g. 1G");
         set.addArgument("--min-free").dest("minFree").type(Integer.class);
@@ -50,6 +50,6 @@ final class PoolCommand extends ClientCommand {
                     p.policy().maxFree(), p.policy().maxLuns(), p.counts().free(), p.counts().claimed(),
                     p.counts().preparing(), p.counts().wiping(), p.counts().failed());
         }
-        t.print(System.out);
+        t.print(out);
     }
 }

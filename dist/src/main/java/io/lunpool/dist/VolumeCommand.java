@@ -5,6 +5,7 @@ import io.lunpool.core.Sizes;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.LunpoolClient;
 import io.lunpool.core.api.VolumeView;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +15,20 @@ import net.sourceforge.argparse4j.inf.Subparsers;
 
 /** {@code lunpool volume create|ls|inspect|rm}. */
 final class VolumeCommand extends ClientCommand {
-    VolumeCommand() {
-        super("volume", "Create, list, inspect or remove volumes (over the REST API)");
+    VolumeCommand(PrintStream out) {
+        super("volume", "Create, list, inspect or remove volumes (over the REST API)", out);
     }
 
     @Override
-    void configureActions(Subparser subparser) {
-        Subparsers actions = subparser.addSubparsers().dest("action").title("actions");
-        Subparser create = actions.addParser("create").help("create a volume from a pool");
+    void configureActions(Subparsers actions) {
+        Subparser create = action(actions, "create", "create a volume from a pool");
         create.addArgument("name");
         create.addArgument("--pool");
         create.addArgument("--size").help("e.g. 64M; at most the pool's LUN size");
         create.addArgument("--opt").nargs("*").help("key=value options: fsType, iops, bps");
-        actions.addParser("ls").help("list volumes");
-        actions.addParser("inspect").help("show one volume").addArgument("name");
-        actions.addParser("rm").help("remove a volume; its LUN is wiped and returned to the pool")
-                .addArgument("name");
+        action(actions, "ls", "list volumes");
+        action(actions, "inspect", "show one volume").addArgument("name");
+        action(actions, "rm", "remove a volume; its LUN is wiped and returned to the pool").addArgument("name");
     }
 
     @Override
@@ -40,27 +39,27 @@ final class VolumeCommand extends ClientCommand {
             case "inspect" -> show(List.of(client.volume(ns.getString("name"))), json, true);
             case "rm" -> {
                 client.deleteVolume(ns.getString("name"));
-                System.out.println(ns.getString("name"));
+                out.println(ns.getString("name"));
             }
             default -> show(client.volumes(), json, false);
         }
     }
 
     private static Map<String, String> options(List<String> opts) {
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> parsed = new LinkedHashMap<>();
         if (opts != null) {
             for (String o : opts) {
                 int eq = o.indexOf('=');
                 if (eq <= 0) {
                     throw LunpoolException.invalid("option '" + o + "' is not key=value");
                 }
-                out.put(o.substring(0, eq), o.substring(eq + 1));
+                parsed.put(o.substring(0, eq), o.substring(eq + 1));
             }
         }
-        return out;
+        return parsed;
     }
 
-    private static void show(List<VolumeView> volumes, boolean json, boolean single) throws Exception {
+    private void show(List<VolumeView> volumes, boolean json, boolean single) throws Exception {
         if (json) {
             printJson(single ? volumes.get(0) : volumes);
             return;
@@ -70,6 +69,6 @@ final class VolumeCommand extends ClientCommand {
             t.row(v.name(), v.pool(), Sizes.format(v.sizeBytes()), v.lun(), v.attachedTo(), v.createdAt(),
                     v.options().isEmpty() ? "-" : v.options());
         }
-        t.print(System.out);
+        t.print(out);
     }
 }

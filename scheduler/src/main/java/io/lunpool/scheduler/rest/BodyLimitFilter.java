@@ -1,13 +1,18 @@
 package io.lunpool.scheduler.rest;
 
 import io.lunpool.core.Reason;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Refuses request bodies over {@value #MAX_BYTES} bytes (declared or streamed) before they are parsed. */
+/**
+ * Refuses request bodies over {@value #MAX_BYTES} bytes (declared or streamed) before they are parsed.
+ * A streamed body that runs over fails its read with a 413 {@link WebApplicationException}: an
+ * {@code IOException} there would escape Jersey's exception mappers and become a 500 HTML page.
+ */
 public final class BodyLimitFilter implements ContainerRequestFilter {
     static final int MAX_BYTES = 64 * 1024;
 
@@ -42,10 +47,10 @@ public final class BodyLimitFilter implements ContainerRequestFilter {
             return n;
         }
 
-        private void count(int n) throws IOException {
+        private void count(int n) {
             read += n;
             if (read > MAX_BYTES) {
-                throw new IOException("request body is over the limit of " + MAX_BYTES + " bytes");
+                throw new WebApplicationException("request body is over the limit of " + MAX_BYTES + " bytes", 413);
             }
         }
     }

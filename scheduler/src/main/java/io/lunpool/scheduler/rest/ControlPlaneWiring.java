@@ -9,8 +9,10 @@ import io.lunpool.scheduler.admin.RunMaintainerTask;
 import io.lunpool.scheduler.admin.WipeLunTask;
 import io.lunpool.scheduler.admin.ZooKeeperHealthCheck;
 import org.apache.curator.framework.CuratorFramework;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 
-/** Registers the control plane's REST resources, error mappers, health checks, tasks and lifecycle. */
+/** Registers the control plane's REST resources, error mappers (and Jetty's error answers as JSON), health checks, tasks and lifecycle. */
 public final class ControlPlaneWiring {
     private ControlPlaneWiring() {
     }
@@ -23,6 +25,14 @@ public final class ControlPlaneWiring {
         for (Object mapper : ErrorMappers.all()) {
             env.jersey().register(mapper);
         }
+        env.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
         env.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(client));
         env.healthChecks().register("leadership", new LeadershipHealthCheck(controlPlane.leadership()));
         env.healthChecks().register("pools", new PoolsHealthCheck(controlPlane));

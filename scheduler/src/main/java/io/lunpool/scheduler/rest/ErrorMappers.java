@@ -1,6 +1,7 @@
 package io.lunpool.scheduler.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
@@ -74,13 +75,30 @@ public final class ErrorMappers {
     static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
+            if (e.getCause() instanceof WebApplicationException w) {
+                return new Web().toResponse(w); // the body limit, hit while Jackson was reading
+            }
             String message;
             if (e instanceof UnrecognizedPropertyException u) {
                 message = "unknown field '" + u.getPropertyName() + "'; valid fields are " + u.getKnownPropertyIds();
+            } else if (e instanceof JsonMappingException m && !field(m).isEmpty()) {
+                message = "malformed JSON at field '" + field(m) + "': " + e.getOriginalMessage();
             } else {
                 message = "malformed JSON: " + e.getOriginalMessage();
             }
             return error(400, Reason.INVALID, message);
+        }
+
+        private static String field(JsonMappingException m) {
+            StringBuilder out = new StringBuilder();
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    out.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            return out.toString();
         }
     }
 
@@ -89,7 +107,12 @@ public final class ErrorMappers {
         public Response toResponse(WebApplicationException e) {
             int status = e.getResponse().getStatus();
             Reason reason = status == 404 ? Reason.NOT_FOUND : status >= 500 ? Reason.TRANSIENT : Reason.INVALID;
-            return error(status, reason, e.getMessage());
+            String message = switch (status) {
+                case 415 -> "unsupported media type: the request body must be JSON; send Content-Type: application/json";
+                case 405 -> e.getMessage() + ": this path does not take that method";
+                default -> e.getMessage();
+            };
+            return error(status, reason, message);
         }
     }
 
