@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class Batcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
     private static final int MAX_ATTEMPTS = 3;
+    private static final List<String> GAUGES = List.of("lunpool.batch.queue-depth", "lunpool.batch.oldest-age-ms",
+            "lunpool.batch.transactions");
 
     private final StateStore store;
     private final StorageArray array;
@@ -43,6 +45,7 @@ public final class Batcher implements AutoCloseable {
     private final ExecutorService effects = Executors.newFixedThreadPool(4, r -> daemon(r, "lunpool-array-effects"));
     private final AtomicLong transactions = new AtomicLong();
     private final Histogram batchSizes;
+    private final MetricRegistry metrics;
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean paused;
@@ -70,6 +73,8 @@ public final class Batcher implements AutoCloseable {
         this.slowPath = slowPath;
         this.batchSizes = metrics.histogram("lunpool.batch.size",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
+        this.metrics = metrics;
+        GAUGES.forEach(metrics::remove); // a gauge of an earlier term would read that term's closed queue
         metrics.gauge("lunpool.batch.queue-depth", () -> queue::size);
         metrics.gauge("lunpool.batch.oldest-age-ms", () -> () -> {
             Pending head = queue.peek();
@@ -119,6 +124,7 @@ public final class Batcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        GAUGES.forEach(metrics::remove);
         synchronized (this) {
             notifyAll();
         }
