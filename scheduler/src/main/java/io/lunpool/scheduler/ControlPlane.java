@@ -115,17 +115,13 @@ public final class ControlPlane implements AutoCloseable {
         long size = req.size() == null ? 0 : Sizes.parse(req.size());
         Request.CreateVolume create = new Request.CreateVolume(name, pool, size, VolumeOptions.validate(req.options()),
                 Validation.optionalText("requestId", req.requestId()), null);
-        try (Timer.Context t = createTimer.time()) {
-            Outcome.VolumeOutcome o = (Outcome.VolumeOutcome) write(create);
-            return new Created(o.volume(), o.created());
-        }
+        Outcome.VolumeOutcome o = (Outcome.VolumeOutcome) createTimer.timeSupplier(() -> write(create));
+        return new Created(o.volume(), o.created());
     }
 
     public void deleteVolume(String name) {
         Names.volume(name);
-        try (Timer.Context t = deleteTimer.time()) {
-            write(new Request.DeleteVolume(name));
-        }
+        deleteTimer.timeSupplier(() -> write(new Request.DeleteVolume(name)));
     }
 
     public AttachmentView attach(String volume, AttachRequest req) {
@@ -135,16 +131,12 @@ public final class ControlPlane implements AutoCloseable {
         }
         Request.Attach attach = new Request.Attach(volume, Validation.host(req.host()),
                 Validation.initiators(req.initiators()), req.preempt());
-        try (Timer.Context t = attachTimer.time()) {
-            return ((Outcome.AttachmentOutcome) write(attach)).attachment();
-        }
+        return ((Outcome.AttachmentOutcome) attachTimer.timeSupplier(() -> write(attach))).attachment();
     }
 
     public void detach(String volume, String host) {
         Request.Detach detach = new Request.Detach(Names.volume(volume), Validation.host(host));
-        try (Timer.Context t = detachTimer.time()) {
-            write(detach);
-        }
+        detachTimer.timeSupplier(() -> write(detach));
     }
 
     public void registerHost(String host, HostRequest req) {
