@@ -8,15 +8,19 @@ import java.util.List;
  * What one run of {@link ControlPlaneBench} measures. {@code ops} is the number of volumes per round and
  * mode: each is created and deleted, so a round makes 2 x ops volume ops.
  */
-record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Integer> batchSizes, int inFlight,
+record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Integer> batchSizes,
+                    List<Integer> transactionsInFlight, int inFlight,
                     int restClients, boolean rest, Path jar, Path out) {
 
     static final String USAGE = """
             usage: ControlPlaneBench [--rounds R] [--ops N] [--unbatched-ops N] [--rest-ops N]
-                                     [--batch-sizes 200[,100,500]] [--in-flight 2000] [--rest-clients 64]
+                                     [--batch-sizes 200[,100,500]] [--txns-in-flight 2,1] [--in-flight 2000]
+                                     [--rest-clients 64]
                                      [--no-rest] [--jar lunpool-dist-...-all.jar] [--out bench/results]
               Each round runs every mode once, interleaved; round 0 is a warm-up and is not reported.
-              A mode's round creates N volumes (each claims a FREE LUN) and deletes them again (LUN -> WIPING).""";
+              A mode's round creates N volumes (each claims a FREE LUN) and deletes them again (LUN -> WIPING).
+              --txns-in-flight: the batcher's transactions in flight (BatcherSettings.inFlight), one mode each;
+              --in-flight: callers' requests outstanding at once.""";
 
     static BenchOptions parse(String[] args) {
         int rounds = 5;
@@ -24,6 +28,7 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
         int unbatchedOps = 2_000;
         int restOps = 4_000;
         List<Integer> batchSizes = List.of(200);
+        List<Integer> txnsInFlight = List.of(2, 1);
         int inFlight = 2_000;
         int restClients = 64;
         boolean rest = true;
@@ -36,7 +41,8 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
                 case "--ops" -> ops = positive(a, args, ++i);
                 case "--unbatched-ops" -> unbatchedOps = positive(a, args, ++i);
                 case "--rest-ops" -> restOps = positive(a, args, ++i);
-                case "--batch-sizes" -> batchSizes = sizes(value(a, args, ++i));
+                case "--batch-sizes" -> batchSizes = sizes(value(a, args, ++i), 2);
+                case "--txns-in-flight" -> txnsInFlight = sizes(value(a, args, ++i), 1);
                 case "--in-flight" -> inFlight = positive(a, args, ++i);
                 case "--rest-clients" -> restClients = positive(a, args, ++i);
                 case "--no-rest" -> rest = false;
@@ -48,7 +54,8 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
         if (rest && jar == null) {
             jar = ownJar();
         }
-        return new BenchOptions(rounds, ops, unbatchedOps, restOps, batchSizes, inFlight, restClients, rest, jar, out);
+        return new BenchOptions(rounds, ops, unbatchedOps, restOps, batchSizes, txnsInFlight, inFlight, restClients, rest,
+                jar, out);
     }
 
     private static String value(String flag, String[] args, int i) {
@@ -71,12 +78,13 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
         throw new IllegalArgumentException(flag + " needs a positive integer, not '" + v + "'");
     }
 
-    private static List<Integer> sizes(String v) {
+    private static List<Integer> sizes(String v, int min) {
         List<Integer> out = new ArrayList<>();
         for (String s : v.split(",")) {
             int n = Integer.parseInt(s.trim());
-            if (n < 2) {
-                throw new IllegalArgumentException("--batch-sizes are batched modes (>= 2); max batch 1 always runs");
+            if (n < min) {
+                throw new IllegalArgumentException("'" + v + "': values must be >= " + min
+                        + " (max batch 1 always runs as the unbatched mode)");
             }
             out.add(n);
         }

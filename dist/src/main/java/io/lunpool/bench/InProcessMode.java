@@ -46,20 +46,21 @@ final class InProcessMode {
         this.inFlight = inFlight;
     }
 
-    static String name(int maxBatch) {
-        return maxBatch == 1 ? "in-process unbatched (max batch 1)" : "in-process batched (max batch " + maxBatch + ")";
+    static String name(int maxBatch, int txnsInFlight) {
+        return (maxBatch == 1 ? "in-process unbatched (max batch 1" : "in-process batched (max batch " + maxBatch)
+                + ", " + txnsInFlight + " txn" + (txnsInFlight == 1 ? "" : "s") + " in flight)";
     }
 
-    RoundResult run(int maxBatch, int volumes, int round) throws Exception {
-        ZkPaths paths = new ZkPaths("/bench/r" + round + "-b" + maxBatch);
+    RoundResult run(int maxBatch, int txnsInFlight, int volumes, int round) throws Exception {
+        ZkPaths paths = new ZkPaths("/bench/r" + round + "-b" + maxBatch + "-t" + txnsInFlight);
         ZkStateStore store = ZkStateStore.create(client, paths);
         String fence = client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.root() + "/fence");
         Inventory inventory = new Inventory();
         try {
             seed(store, inventory, fence, volumes);
-            Batcher batcher = batcher(store, inventory, fence, maxBatch);
+            Batcher batcher = batcher(store, inventory, fence, maxBatch, txnsInFlight);
             try {
-                return drive(batcher, maxBatch, volumes, round);
+                return drive(batcher, name(maxBatch, txnsInFlight), volumes, round);
             } finally {
                 batcher.close();
             }
@@ -69,7 +70,7 @@ final class InProcessMode {
         }
     }
 
-    private RoundResult drive(Batcher batcher, int maxBatch, int volumes, int round) throws InterruptedException {
+    private RoundResult drive(Batcher batcher, String mode, int volumes, int round) throws InterruptedException {
         Latencies latencies = new Latencies(2 * volumes);
         Semaphore permits = new Semaphore(inFlight);
         CountDownLatch done = new CountDownLatch(volumes);
@@ -103,13 +104,15 @@ final class InProcessMode {
             throw new IllegalStateException("round did not finish within " + ROUND_TIMEOUT_S + " s");
         }
         long nanos = System.nanoTime() - start;
-        return RoundResult.of(name(maxBatch), round, 2 * volumes, nanos, latencies, batcher.transactions() - before,
+        return RoundResult.of(mode, round, 2 * volumes, nanos, latencies, batcher.transactions() - before,
                 failures.get());
     }
 
-    private static Batcher batcher(ZkStateStore store, Inventory inventory, String fence, int maxBatch) {
+    private static Batcher batcher(ZkStateStore store, Inventory inventory, String fence, int maxBatch,
+                                   int txnsInFlight) {
         return new Batcher(store, null, new BatchPlanner(Clock.systemUTC()),
-                new BatcherSettings(maxBatch, MAX_WAIT, MAX_BYTES), inventory, fence, null, new MetricRegistry());
+                new BatcherSettings(maxBatch, MAX_WAIT, MAX_BYTES, txnsInFlight), inventory, fence, null,
+                new MetricRegistry());
     }
 
     /** A FREE LUN record; {@code number} makes the wwn, which is unique across pools. */
@@ -124,7 +127,7 @@ final class InProcessMode {
 
     /** Writes the pool and its FREE LUN records through a batcher (the way the maintainer records LUNs). */
     static void seed(ZkStateStore store, Inventory inventory, String fence, String pool, int first, int luns) {
-        Batcher seeder = batcher(store, inventory, fence, 500);
+        Batcher seeder = batcher(store, inventory, fence, 500, 2);
         try {
             await(List.of(seeder.submit(new Request.PutPool(pool, tinyPool(luns)))));
             List<CompletableFuture<Outcome>> adds = new ArrayList<>(luns);
@@ -144,7 +147,7 @@ final class InProcessMode {
     /** The round's LUNs are WIPING now: forget them through a batcher, then drop the (small) rest of the tree. */
     private void cleanUp(ZkStateStore store, Inventory inventory, String fence, int luns, ZkPaths paths)
             throws Exception {
-        Batcher cleaner = batcher(store, inventory, fence, 500);
+        Batcher cleaner = batcher(store, inventory, fence, 500, 2);
         try {
             List<CompletableFuture<Outcome>> removes = new ArrayList<>(luns);
             for (int i = 0; i < luns; i++) {
