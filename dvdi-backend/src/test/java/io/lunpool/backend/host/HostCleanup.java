@@ -47,7 +47,18 @@ public final class HostCleanup {
             }
         }
         for (LoopDevices.Binding binding : LoopDevices.backedBy(file -> file.startsWith(root))) {
-            runner.runChecked(CommandRunner.QUICK, "losetup", "-d", binding.device().toString());
+            // may already be going away on its own (autoclear): the check below is what counts
+            runner.run(CommandRunner.QUICK, List.of("losetup", "-d", binding.device().toString()));
+        }
+        // the kernel finishes a detach when the device's last opener (a udev probe, a closing reader) is gone
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!LoopDevices.backedBy(file -> file.startsWith(root)).isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         assertThat(LoopDevices.backedBy(file -> file.startsWith(root)))
                 .as("loop devices still backed by files under %s", root)
