@@ -30,15 +30,7 @@ public final class BatchPlanner {
     }
 
     BatchPlan plan(Inventory inventory, List<Request> requests, String fenceToken) {
-        return plan(inventory, null, requests, fenceToken);
-    }
-
-    /**
-     * Plans on top of the inventory and, when not null, the writes of the {@code pending} batch whose
-     * transaction is in flight (see {@link Overlay#dependsOnPending()}).
-     */
-    BatchPlan plan(Inventory inventory, BatchPlan pending, List<Request> requests, String fenceToken) {
-        Overlay overlay = new Overlay(inventory, pending == null ? null : pending.overlay());
+        Overlay overlay = new Overlay(inventory);
         overlay.fence(fenceToken);
         List<Decision> decisions = new ArrayList<>(requests.size());
         List<ArrayEffect> before = new ArrayList<>();
@@ -55,7 +47,7 @@ public final class BatchPlanner {
             decisions.add(d);
         }
         return new BatchPlan(List.copyOf(overlay.ops()), List.copyOf(overlay.owners()),
-                List.copyOf(overlay.changes()), decisions, before, after, overlay);
+                List.copyOf(overlay.changes()), decisions, before, after);
     }
 
     private Decision decide(Inventory inv, Overlay o, Request request, List<ArrayEffect> before,

@@ -27,11 +27,6 @@ import org.slf4j.LoggerFactory;
  * transaction fenced by the leader's election node, and completes each caller's future. A request that
  * fails fails alone: planning errors never reach the transaction, and when the transaction is refused
  * the request owning the refused op is re-read and re-planned, the others retried.
- *
- * <p>With {@link BatcherSettings#inFlight()} 2, a batch of only creates and deletes is planned on top of
- * the transaction still in flight and sent at once when it reads nothing that transaction writes (so it is
- * right whether or not that one commits); otherwise it waits for it. Transactions settle in the order they
- * were sent. When one is refused, the next is settled before the refused one's requests are re-planned.
  */
 public final class Batcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
@@ -54,10 +49,6 @@ public final class Batcher implements AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean paused;
-
-    /** A batch whose transaction has been sent and not yet settled. */
-    private record InFlight(List<Pending> live, BatchPlan plan, CompletableFuture<List<Integer>> commit) {
-    }
 
     private static final class Pending {
         final Request request;
@@ -154,16 +145,9 @@ public final class Batcher implements AutoCloseable {
     }
 
     private void run() {
-        InFlight inFlight = null;
         while (running) {
             List<Pending> batch = new ArrayList<>();
             try {
-                if (inFlight != null && (paused || queue.isEmpty())) {
-                    InFlight settling = inFlight;
-                    inFlight = null;
-                    process(finish(settling));
-                    continue;
-                }
                 drain(batch);
                 if (paused) {
                     awaitResumed();
@@ -172,115 +156,18 @@ public final class Batcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 batch.forEach(p -> p.future.completeExceptionally(notLeading()));
                 continue;
-            } catch (RuntimeException e) {
-                LOG.error("re-planning a refused transaction failed unexpectedly", e);
-                continue;
             }
             if (batch.isEmpty()) {
                 continue;
             }
-            InFlight previous = inFlight;
-            inFlight = null;
-            InFlight next = null;
             try {
-                next = send(batch, previous);
-                if (previous != null) {
-                    List<Pending> retry = finish(previous);
-                    previous = null;
-                    if (next != null && !retry.isEmpty()) {
-                        List<Pending> retryNext = finish(next);
-                        next = null;
-                        process(retry);
-                        process(retryNext);
-                    } else {
-                        process(retry);
-                    }
-                }
                 process(batch);
-                inFlight = next;
             } catch (RuntimeException e) {
                 LOG.error("batch of {} failed unexpectedly", batch.size(), e);
                 LunpoolException failure = new LunpoolException(Reason.TRANSIENT, "batch failed: " + e, e);
                 batch.forEach(p -> p.future.completeExceptionally(failure));
-                for (InFlight f : new InFlight[] {previous, next}) {
-                    if (f != null) {
-                        f.live().forEach(p -> p.future.completeExceptionally(failure));
-                    }
-                }
             }
         }
-        if (inFlight != null) {
-            process(finish(inFlight));
-        }
-    }
-
-    /**
-     * With two transactions allowed in flight, plans a batch of creates and deletes on top of the one in
-     * flight (if any) and sends its transaction without waiting, provided it reads nothing that one writes;
-     * the batch list is then empty. Otherwise returns null and leaves in the list the requests still to
-     * process once the one in flight has settled.
-     */
-    private InFlight send(List<Pending> batch, InFlight previous) {
-        if (settings.inFlight() < 2 || !batch.stream().allMatch(p -> pipelines(p.request))) {
-            return null;
-        }
-        while (!batch.isEmpty()) {
-            BatchPlan plan = planner.plan(inventory, previous == null ? null : previous.plan(),
-                    batch.stream().map(p -> p.request).toList(), fenceToken);
-            plan.overlay().forgetPending(); // planned; a later batch plans on this one alone
-            if (plan.overlay().dependsOnPending()
-                    || plan.decisions().stream().anyMatch(d -> d instanceof Decision.NeedsLun)) {
-                return null;
-            }
-            List<Pending> keep = settle(batch, plan);
-            if (keep.size() < batch.size()) {
-                batch.retainAll(keep);
-                continue;
-            }
-            List<Pending> live = List.copyOf(batch);
-            batch.clear();
-            if (!plan.writes()) {
-                answer(live, plan);
-                return null;
-            }
-            return new InFlight(live, plan, store.commitAsync(plan.ops()));
-        }
-        return null;
-    }
-
-    private static boolean pipelines(Request r) {
-        return r instanceof Request.DeleteVolume
-                || (r instanceof Request.CreateVolume c && c.reservedLun() == null);
-    }
-
-    /** Waits for the transaction; on success answers its requests, else returns those to re-plan. */
-    private List<Pending> finish(InFlight f) {
-        try {
-            List<Integer> versions;
-            try {
-                versions = f.commit().join();
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof CommitFailedException refusal) {
-                    return refused(f.live(), f.plan(), refusal);
-                }
-                throw e.getCause() instanceof RuntimeException re ? re : e;
-            }
-            committed(f.live(), f.plan(), versions);
-            return List.of();
-        } catch (RuntimeException e) {
-            LOG.error("transaction of {} requests failed unexpectedly", f.live().size(), e);
-            LunpoolException failure = new LunpoolException(Reason.TRANSIENT, "batch failed: " + e, e);
-            f.live().forEach(p -> p.future.completeExceptionally(failure));
-            return List.of();
-        }
-    }
-
-    private void committed(List<Pending> live, BatchPlan plan, List<Integer> versions) {
-        transactions.incrementAndGet();
-        batchSizes.update(live.size());
-        apply(plan, versions);
-        answer(live, plan);
-        plan.after().forEach(this::runLater);
     }
 
     private void drain(List<Pending> batch) throws InterruptedException {
@@ -348,7 +235,12 @@ public final class Batcher implements AutoCloseable {
                 continue;
             }
             try {
-                committed(live, plan, store.commit(plan.ops()));
+                List<Integer> versions = store.commit(plan.ops());
+                transactions.incrementAndGet();
+                batchSizes.update(live.size());
+                apply(plan, versions);
+                answer(live, plan);
+                plan.after().forEach(this::runLater);
                 return;
             } catch (CommitFailedException e) {
                 live = refused(live, plan, e);

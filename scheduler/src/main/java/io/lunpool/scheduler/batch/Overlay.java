@@ -16,10 +16,6 @@ import java.util.Set;
  * The changes one batch makes, seen on top of the {@link Inventory}: later requests of the batch see
  * earlier ones' writes (two creates of one name claim one LUN). Each write yields the store op that
  * makes it and remembers which request owns that op.
- *
- * <p>With a {@code pending} overlay (the batch whose transaction is in flight) it also sees that batch's
- * writes, never takes a LUN that batch claimed, and notes whether it read anything that batch wrote: a
- * batch that did not ({@link #dependsOnPending()} false) is right whether or not the pending one commits.
  */
 final class Overlay {
     /** One changed record; {@code value} null means deleted. */
@@ -27,8 +23,6 @@ final class Overlay {
     }
 
     private final Inventory base;
-    private Overlay pending;
-    private boolean dependsOnPending;
     private final Map<String, Versioned<?>> changed = new HashMap<>();
     private final Set<String> deleted = new HashSet<>();
     private final Set<String> claimed = new HashSet<>();
@@ -38,26 +32,7 @@ final class Overlay {
     private int owner = -1;
 
     Overlay(Inventory base) {
-        this(base, null);
-    }
-
-    Overlay(Inventory base, Overlay pending) {
         this.base = base;
-        this.pending = pending;
-    }
-
-    /** Planning is done: drop the reference to the pending batch, so overlays never form a chain. */
-    void forgetPending() {
-        pending = null;
-    }
-
-    /** True once this batch read a record the pending batch writes. */
-    boolean dependsOnPending() {
-        return dependsOnPending;
-    }
-
-    private boolean writes(String id) {
-        return changed.containsKey(id) || deleted.contains(id);
     }
 
     void fence(String token) {
@@ -86,10 +61,6 @@ final class Overlay {
         if (v != null) {
             return Optional.of((Versioned<T>) v);
         }
-        if (pending != null && pending.writes(id)) {
-            dependsOnPending = true;
-            return pending.get(kind, key);
-        }
         return baseGet(kind, key);
     }
 
@@ -113,7 +84,7 @@ final class Overlay {
     /** The first FREE LUN of the pool that no request of this batch has taken. */
     Optional<Versioned<Lun>> takeFree(String pool) {
         for (String wwn : base.freeLuns(pool)) {
-            if ((pending == null || !pending.claimed.contains(wwn)) && claimed.add(wwn)) {
+            if (claimed.add(wwn)) {
                 Optional<Versioned<Lun>> lun = get(Kind.LUN, wwn);
                 if (lun.isPresent() && lun.get().value().state() == io.lunpool.core.model.LunState.FREE) {
                     return lun;
