@@ -9,17 +9,16 @@ import java.util.List;
  * mode: each is created and deleted, so a round makes 2 x ops volume ops.
  */
 record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Integer> batchSizes,
-                    List<Integer> transactionsInFlight, int inFlight,
+                    int inFlight,
                     int restClients, boolean rest, Path jar, Path out) {
 
     static final String USAGE = """
             usage: ControlPlaneBench [--rounds R] [--ops N] [--unbatched-ops N] [--rest-ops N]
-                                     [--batch-sizes 200[,100,500]] [--txns-in-flight 2,1] [--in-flight 2000]
+                                     [--batch-sizes 200[,100,500]] [--in-flight 2000]
                                      [--rest-clients 64]
                                      [--no-rest] [--jar lunpool-dist-...-all.jar] [--out bench/results]
               Each round runs every mode once, interleaved; round 0 is a warm-up and is not reported.
               A mode's round creates N volumes (each claims a FREE LUN) and deletes them again (LUN -> WIPING).
-              --txns-in-flight: the batcher's transactions in flight (BatcherSettings.inFlight), one mode each;
               --in-flight: callers' requests outstanding at once.""";
 
     static BenchOptions parse(String[] args) {
@@ -28,7 +27,6 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
         int unbatchedOps = 2_000;
         int restOps = 4_000;
         List<Integer> batchSizes = List.of(200);
-        List<Integer> txnsInFlight = List.of(2, 1);
         int inFlight = 2_000;
         int restClients = 64;
         boolean rest = true;
@@ -42,7 +40,6 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
                 case "--unbatched-ops" -> unbatchedOps = positive(a, args, ++i);
                 case "--rest-ops" -> restOps = positive(a, args, ++i);
                 case "--batch-sizes" -> batchSizes = sizes(value(a, args, ++i), 2);
-                case "--txns-in-flight" -> txnsInFlight = sizes(value(a, args, ++i), 1);
                 case "--in-flight" -> inFlight = positive(a, args, ++i);
                 case "--rest-clients" -> restClients = positive(a, args, ++i);
                 case "--no-rest" -> rest = false;
@@ -54,7 +51,7 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
         if (rest && jar == null) {
             jar = ownJar();
         }
-        return new BenchOptions(rounds, ops, unbatchedOps, restOps, batchSizes, txnsInFlight, inFlight, restClients, rest,
+        return new BenchOptions(rounds, ops, unbatchedOps, restOps, batchSizes, inFlight, restClients, rest,
                 jar, out);
     }
 

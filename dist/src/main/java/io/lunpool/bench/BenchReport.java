@@ -93,22 +93,11 @@ final class BenchReport {
         return Spread.of(ratios.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** Batched over unbatched at each setting of transactions in flight, and 2 in flight over 1. */
+    /** Batched over unbatched, round by round. */
     Map<String, Spread> ratios() {
         Map<String, Spread> out = new LinkedHashMap<>();
-        for (int t : options.transactionsInFlight()) {
-            for (int b : options.batchSizes()) {
-                out.put(InProcessMode.name(b, t) + " / " + InProcessMode.name(1, t),
-                        ratio(InProcessMode.name(b, t), InProcessMode.name(1, t)));
-            }
-        }
-        if (options.transactionsInFlight().containsAll(List.of(1, 2))) {
-            for (int b : options.batchSizes()) {
-                out.put(InProcessMode.name(b, 2) + " / " + InProcessMode.name(b, 1),
-                        ratio(InProcessMode.name(b, 2), InProcessMode.name(b, 1)));
-            }
-            out.put(InProcessMode.name(1, 2) + " / " + InProcessMode.name(1, 1),
-                    ratio(InProcessMode.name(1, 2), InProcessMode.name(1, 1)));
+        for (int b : options.batchSizes()) {
+            out.put(InProcessMode.name(b) + " / " + InProcessMode.name(1), ratio(InProcessMode.name(b), InProcessMode.name(1)));
         }
         return out;
     }
@@ -126,8 +115,7 @@ final class BenchReport {
         doc.put("machine", machine);
         doc.put("loadAverageBefore", loadBefore);
         doc.put("loadAverageAfter", loadAfter);
-        doc.put("options", Map.of("rounds", options.rounds(), "ops", options.ops(), "txnsInFlight",
-                options.transactionsInFlight(), "unbatchedOps",
+        doc.put("options", Map.of("rounds", options.rounds(), "ops", options.ops(), "unbatchedOps",
                 options.unbatchedOps(), "restOps", options.restOps(), "batchSizes", options.batchSizes(),
                 "inFlight", options.inFlight(), "restClients", options.restClients(), "rest", options.rest()));
         doc.put("notes", notes);

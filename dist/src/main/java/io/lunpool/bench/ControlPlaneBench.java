@@ -80,12 +80,10 @@ public final class ControlPlaneBench {
     private static void run(BenchOptions options, BenchReport report, InProcessMode inProcess, RestMode rest)
             throws Exception {
         for (int round = 0; round <= options.rounds(); round++) {
-            for (int txns : options.transactionsInFlight()) {
-                for (int maxBatch : options.batchSizes()) {
-                    report.add(inProcess.run(maxBatch, txns, options.ops(), round));
-                }
-                report.add(inProcess.run(1, txns, options.unbatchedOps(), round));
+            for (int maxBatch : options.batchSizes()) {
+                report.add(inProcess.run(maxBatch, options.ops(), round));
             }
+            report.add(inProcess.run(1, options.unbatchedOps(), round));
             if (rest != null) {
                 report.add(rest.run(options.restOps(), round));
             }

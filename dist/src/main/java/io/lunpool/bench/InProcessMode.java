@@ -46,21 +46,20 @@ final class InProcessMode {
         this.inFlight = inFlight;
     }
 
-    static String name(int maxBatch, int txnsInFlight) {
-        return (maxBatch == 1 ? "in-process unbatched (max batch 1" : "in-process batched (max batch " + maxBatch)
-                + ", " + txnsInFlight + " txn" + (txnsInFlight == 1 ? "" : "s") + " in flight)";
+    static String name(int maxBatch) {
+        return maxBatch == 1 ? "in-process unbatched (max batch 1)" : "in-process batched (max batch " + maxBatch + ")";
     }
 
-    RoundResult run(int maxBatch, int txnsInFlight, int volumes, int round) throws Exception {
-        ZkPaths paths = new ZkPaths("/bench/r" + round + "-b" + maxBatch + "-t" + txnsInFlight);
+    RoundResult run(int maxBatch, int volumes, int round) throws Exception {
+        ZkPaths paths = new ZkPaths("/bench/r" + round + "-b" + maxBatch);
         ZkStateStore store = ZkStateStore.create(client, paths);
         String fence = client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.root() + "/fence");
         Inventory inventory = new Inventory();
         try {
             seed(store, inventory, fence, volumes);
-            Batcher batcher = batcher(store, inventory, fence, maxBatch, txnsInFlight);
+            Batcher batcher = batcher(store, inventory, fence, maxBatch);
             try {
-                return drive(batcher, name(maxBatch, txnsInFlight), volumes, round);
+                return drive(batcher, name(maxBatch), volumes, round);
             } finally {
                 batcher.close();
             }
@@ -108,10 +107,9 @@ final class InProcessMode {
                 failures.get());
     }
 
-    private static Batcher batcher(ZkStateStore store, Inventory inventory, String fence, int maxBatch,
-                                   int txnsInFlight) {
+    private static Batcher batcher(ZkStateStore store, Inventory inventory, String fence, int maxBatch) {
         return new Batcher(store, null, new BatchPlanner(Clock.systemUTC()),
-                new BatcherSettings(maxBatch, MAX_WAIT, MAX_BYTES, txnsInFlight), inventory, fence, null,
+                new BatcherSettings(maxBatch, MAX_WAIT, MAX_BYTES), inventory, fence, null,
                 new MetricRegistry());
     }
 
@@ -127,7 +125,7 @@ final class InProcessMode {
 
     /** Writes the pool and its FREE LUN records through a batcher (the way the maintainer records LUNs). */
     static void seed(ZkStateStore store, Inventory inventory, String fence, String pool, int first, int luns) {
-        Batcher seeder = batcher(store, inventory, fence, 500, 2);
+        Batcher seeder = batcher(store, inventory, fence, 500);
         try {
             await(List.of(seeder.submit(new Request.PutPool(pool, tinyPool(luns)))));
             List<CompletableFuture<Outcome>> adds = new ArrayList<>(luns);
@@ -147,7 +145,7 @@ final class InProcessMode {
     /** The round's LUNs are WIPING now: forget them through a batcher, then drop the (small) rest of the tree. */
     private void cleanUp(ZkStateStore store, Inventory inventory, String fence, int luns, ZkPaths paths)
             throws Exception {
-        Batcher cleaner = batcher(store, inventory, fence, 500, 2);
+        Batcher cleaner = batcher(store, inventory, fence, 500);
         try {
             List<CompletableFuture<Outcome>> removes = new ArrayList<>(luns);
             for (int i = 0; i < luns; i++) {
