@@ -57,6 +57,11 @@ class DvdcliSequenceIT {
         assertThat(again.json().path("Mountpoint").asText()).isEqualTo(path);
         assertThat(PluginCalls.references(v)).isEqualTo(Map.of("", 2));
 
+        // dvdcli remove while mounted is refused and changes nothing
+        assertThat(PluginCalls.call("/VolumeDriver.Remove", name).err()).startsWith("IN_USE");
+        assertThat(client.volume(v).lun()).isEqualTo(view.lun());
+        assertThat(HostState.isMounted(mountpoint)).isTrue();
+
         // dvdcli path: Get already names the mount point, so no Path call; Path agrees
         assertThat(PluginCalls.call("/VolumeDriver.Path", name).json().path("Mountpoint").asText()).isEqualTo(path);
 

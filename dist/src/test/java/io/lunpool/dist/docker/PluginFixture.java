@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * One Docker test class's world: prerequisites checked (failing, never skipping), a temp root, a
  * {@link LocalProcess} started on it, and the containers and volumes the tests name through {@link #container} and
  * {@link #volume}. After each test those are removed ({@code docker rm -f}, {@code docker volume rm -f}); after the
- * class the process is killed by PID, {@link HostCleanup#releaseUnder} frees what is left under the root, and
- * {@code losetup -a} and {@code /proc/self/mountinfo} must show nothing of it. A failed test prints the process log.
+ * class the process is stopped by PID (SIGTERM; SIGKILL if it hangs), {@link HostCleanup#releaseUnder} frees what is
+ * left under the root, and {@code losetup -a} and {@code /proc/self/mountinfo} must show nothing of it. A failed test
+ * prints the process log; {@code -Dlunpool.it.keep=true} keeps the root (with {@code local.log}) after the run.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -90,7 +91,9 @@ final class PluginFixture implements BeforeAllCallback, AfterEachCallback, After
             if (root != null) {
                 HostCleanup.releaseUnder(root);
                 HostState.assertNothingUnder(root);
-                if (!failed && context.getExecutionException().isEmpty() && !Boolean.getBoolean("lunpool.it.keep")) {
+                boolean keep = failed || context.getExecutionException().isPresent()
+                        || Boolean.getBoolean("lunpool.it.keep");
+                if (!keep) {
                     deleteTree(root);
                 } else {
                     System.out.println("kept " + root + " for a look (log: " + local.log() + ")");
