@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -16,6 +18,8 @@ import java.util.stream.Collectors;
  * the test's {@code @TempDir}.
  */
 public final class HostCleanup {
+    private static final Duration DETACH_WAIT = Duration.ofSeconds(5);
+
     private HostCleanup() {
     }
 
@@ -60,8 +64,14 @@ public final class HostCleanup {
                 break;
             }
         }
+        // losetup -d of a device a udev probe or a closing reader still holds only marks it for autoclear; the
+        // kernel detaches it when the last opener closes (LoopConnector waits for the same thing)
+        long deadline = System.nanoTime() + DETACH_WAIT.toNanos();
+        while (!LoopDevices.backedBy(file -> file.startsWith(root)).isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
         assertThat(LoopDevices.backedBy(file -> file.startsWith(root)))
-                .as("loop devices still backed by files under %s", root)
+                .as("loop devices still backed by files under %s %s after losetup -d", root, DETACH_WAIT)
                 .isEmpty();
     }
 
