@@ -31,6 +31,12 @@ final class ControlPlaneProcess {
     }
 
     static ControlPlane wire(Environment env, LunpoolConfiguration cfg, LunChores chores) throws Exception {
+        return wire(env, cfg, chores, () -> LOG.info("control plane ready: REST API {}", cfg.controlPlane.advertiseUrl));
+    }
+
+    /** As above; {@code ready} runs once the server is up, this instance leads and the configured pools exist. */
+    static ControlPlane wire(Environment env, LunpoolConfiguration cfg, LunChores chores, Runnable ready)
+            throws Exception {
         ZooKeeperConfig zk = cfg.zookeeper;
         String connect = zk.connect;
         if (connect == null || connect.isBlank()) {
@@ -49,21 +55,31 @@ final class ControlPlaneProcess {
         ControlPlane controlPlane = new ControlPlane(client, paths, store, cp.advertiseUrl,
                 new LoopArray(Path.of(cp.arrayDirectory)), chores, cp.settings(), Clock.systemUTC(), env.metrics());
         ControlPlaneWiring.register(env, client, controlPlane);
+        // in the background: the server (and the plugin socket: Get works on a follower too) must not wait for
+        // the lead, which after an unclean restart waits for the old session to expire
+        Thread pools = new Thread(() -> {
+            try {
+                createPools(controlPlane, cp.pools);
+                ready.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.error("creating the configured pools failed; create them with `lunpool pool set`", e);
+            }
+        }, "lunpool-configured-pools");
+        pools.setDaemon(true);
         env.lifecycle().manage(new Managed() {
             @Override
-            public void start() throws Exception {
-                createPools(controlPlane, cp.pools);
+            public void start() {
+                pools.start();
             }
         });
         return controlPlane;
     }
 
-    /** Creates the configured pools that do not exist yet, if this instance becomes leader within 30 s. */
+    /** Creates the configured pools that do not exist yet, once this instance leads (waits up to 2 minutes). */
     private static void createPools(ControlPlane controlPlane, Map<String, PoolConfig> pools) throws InterruptedException {
-        if (pools.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         String self = controlPlane.leadership().self();
         while (controlPlane.leaderTerm().isEmpty()
                 && controlPlane.leadership().leaderUrl().filter(url -> !url.equals(self)).isEmpty()

@@ -1,7 +1,6 @@
 package io.lunpool.dist;
 
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.lifecycle.Managed;
 import io.lunpool.backend.host.HostFilesystem;
 import io.lunpool.backend.host.HostLayer;
 import io.lunpool.backend.plugin.BackendModule;
@@ -23,17 +22,12 @@ final class LocalCommand extends ModeCommand {
     @Override
     void wire(Environment env, LunpoolConfiguration cfg) throws Exception {
         HostLayer host = HostLayer.local();
-        ControlPlane controlPlane = ControlPlaneProcess.wire(env, cfg, host.localChores());
-        new BackendModule(cfg.backend, new InProcessControlPlane(controlPlane), host.loopConnector(),
-                new HostFilesystem(host.mounter())).register(env);
-        env.lifecycle().manage(new Managed() {
-            @Override
-            public void start() {
+        ControlPlane controlPlane = ControlPlaneProcess.wire(env, cfg, host.localChores(), () ->
                 LOG.info("lunpool local is ready: plugin socket {}, REST API {}, ZooKeeper {}",
                         PluginSockets.describe(cfg), cfg.controlPlane.advertiseUrl,
                         cfg.zookeeper.connect.isBlank() ? "embedded at " + cfg.zookeeper.embeddedHost + ":"
-                                + cfg.zookeeper.embeddedPort : cfg.zookeeper.connect);
-            }
-        });
+                                + cfg.zookeeper.embeddedPort : cfg.zookeeper.connect));
+        new BackendModule(cfg.backend, new InProcessControlPlane(controlPlane), host.loopConnector(),
+                new HostFilesystem(host.mounter())).register(env);
     }
 }

@@ -54,16 +54,6 @@ public final class HostCleanup {
             // may already be going away on its own (autoclear): the check below is what counts
             runner.run(CommandRunner.QUICK, List.of("losetup", "-d", binding.device().toString()));
         }
-        // the kernel finishes a detach when the device's last opener (a udev probe, a closing reader) is gone
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!LoopDevices.backedBy(file -> file.startsWith(root)).isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
         // losetup -d of a device a udev probe or a closing reader still holds only marks it for autoclear; the
         // kernel detaches it when the last opener closes (LoopConnector waits for the same thing)
         long deadline = System.nanoTime() + DETACH_WAIT.toNanos();
