@@ -34,6 +34,14 @@ public record PluginVolume(String name, String mountpoint, Instant createdAt, Ma
         return new PluginVolume(local.name(), mountpoint(local), local.createdAt(), status);
     }
 
+    /** A volume this host has seen but cannot ask about now: answered without a mount point rather than an Err. */
+    static PluginVolume unreachable(String name, Instant createdAt, String why) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("controlPlane", why);
+        return new PluginVolume(name, "", createdAt == null || createdAt.equals(Instant.EPOCH) ? null : createdAt,
+                status);
+    }
+
     private static String mountpoint(MountedVolume local) {
         return local != null && local.totalReferences() > 0 ? local.mountpoint().toString() : "";
     }

@@ -45,6 +45,7 @@ public final class VolumeMounts {
     private final HostConnector connector;
     private final VolumeFilesystem filesystem;
     private final MountTable table;
+    private final KnownVolumes known;
     private final Deadlines deadlines;
     private final VolumeLocks locks = new VolumeLocks();
 
@@ -55,6 +56,7 @@ public final class VolumeMounts {
         this.connector = connector;
         this.filesystem = filesystem;
         this.table = table;
+        this.known = KnownVolumes.load(table.file().resolveSibling("known-volumes.json"));
         this.deadlines = new Deadlines(executor);
     }
 
@@ -64,7 +66,11 @@ public final class VolumeMounts {
 
     public void create(String name, Map<String, String> opts) {
         CreateVolumeRequest request = CreateOptions.toRequest(name, opts, settings.defaultPool());
-        deadlines.run("create of volume " + name, settings.slowLimit(), () -> controlPlane.create(request), null);
+        deadlines.run("create of volume " + name, settings.slowLimit(), () -> {
+            VolumeView created = controlPlane.create(request);
+            known.seen(created);
+            return created;
+        }, null);
     }
 
     /** Mounts the volume for {@code id} ({@code ""} when the caller sends none) and returns the mount point. */
@@ -105,6 +111,7 @@ public final class VolumeMounts {
             local.ifPresent(this::tearDown);
             try {
                 controlPlane.delete(name);
+                known.forget(name);
             } catch (LunpoolException e) {
                 if (e.reason() != Reason.NOT_FOUND) {
                     throw e;
@@ -131,17 +138,27 @@ public final class VolumeMounts {
                 if (local.isPresent() && e.reason() == Reason.TRANSIENT) {
                     return PluginVolume.degraded(local.get(), "unreachable: " + e.getMessage());
                 }
+                if (e.reason() == Reason.TRANSIENT && known.contains(name)) {
+                    return PluginVolume.unreachable(name, known.createdAt(name).orElse(null),
+                            "unreachable: " + e.getMessage());
+                }
                 throw e;
             }
-            return PluginVolume.of(view.orElseThrow(() -> LunpoolException.notFound("volume " + name
-                    + " does not exist")), local.orElse(null));
+            if (view.isEmpty()) {
+                known.forget(name);
+                throw LunpoolException.notFound("volume " + name + " does not exist");
+            }
+            known.seen(view.get());
+            return PluginVolume.of(view.get(), local.orElse(null));
         }, null);
     }
 
     public List<PluginVolume> list() {
         return deadlines.run("list of volumes", settings.fastLimit(), () -> {
             List<PluginVolume> out = new ArrayList<>();
-            for (VolumeView v : controlPlane.list()) {
+            List<VolumeView> all = controlPlane.list();
+            known.seenAll(all);
+            for (VolumeView v : all) {
                 out.add(PluginVolume.of(v, table.get(v.name()).orElse(null)));
             }
             return out;
@@ -167,6 +184,7 @@ public final class VolumeMounts {
         current.ifPresent(this::tearDown);
         VolumeView view = controlPlane.get(name).orElseGet(() ->
                 controlPlane.create(CreateOptions.toRequest(name, null, settings.defaultPool())));
+        known.seen(view);
         AttachmentView att = controlPlane.attach(name, new AttachRequest(settings.host(), settings.initiators(), false));
         FsType fsType = fsType(att, view);
         Path dir = settings.mountRoot().resolve(name);

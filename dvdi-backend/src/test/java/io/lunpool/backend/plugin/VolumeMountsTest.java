@@ -1,6 +1,7 @@
 package io.lunpool.backend.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lunpool.core.LunpoolException;
@@ -50,6 +51,26 @@ class VolumeMountsTest {
     void tearDown() {
         filesystem.releaseHold();
         executor.shutdownNow();
+    }
+
+    @Test
+    void getOfAKnownVolumeAnswersWithoutErrWhileTheControlPlaneIsDownAndSurvivesARestart() {
+        mounts.create("seen", null);
+        mounts.create("gone", null);
+        mounts.get("gone");
+        mounts.remove("gone");
+        controlPlane.down(true);
+        VolumeMounts restarted = service(Duration.ofSeconds(20));
+        PluginVolume seen = restarted.get("seen");
+        assertThat(seen.name()).isEqualTo("seen");
+        assertThat(seen.mountpoint()).isEmpty();
+        assertThat(seen.createdAt()).isNotNull();
+        assertThat(seen.status()).containsKey("controlPlane");
+        LunpoolException unknown = catchThrowableOfType(LunpoolException.class, () -> restarted.get("gone"));
+        assertThat(unknown.reason()).isEqualTo(Reason.TRANSIENT);
+        controlPlane.down(false);
+        LunpoolException removed = catchThrowableOfType(LunpoolException.class, () -> restarted.get("gone"));
+        assertThat(removed.reason()).isEqualTo(Reason.NOT_FOUND);
     }
 
     @Test
