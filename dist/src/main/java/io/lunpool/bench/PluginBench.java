@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -155,6 +156,13 @@ public final class PluginBench {
                 plugin.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (tempDir != null && options.keepLog() != null) {
+            try {
+                Files.copy(tempDir.resolve("local.log"), options.keepLog(), StandardCopyOption.REPLACE_EXISTING);
+            } catch (Exception e) {
+                System.err.println("bench cleanup: could not keep the child's log: " + e);
             }
         }
         if (tempDir != null) {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Command-line settings of {@link PluginBench}; the defaults are the run the README reports. */
-record PluginBenchOptions(Path jar, Path out, int volumes, int warmup, int cycles, int parallel, int runs, int freshRounds,
+record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int warmup, int cycles, int parallel, int runs, int freshRounds,
                     int freshPerRound, Duration limit) {
     static final String USAGE = """
             usage: java -cp lunpool-dist-*-all.jar io.lunpool.bench.PluginBench [options]   (root, dockerd running)
@@ -18,11 +18,13 @@ record PluginBenchOptions(Path jar, Path out, int volumes, int warmup, int cycle
               --fresh-rounds N    phase 4: rounds per driver (default 2)
               --fresh N           phase 4: docker runs per round (default 32)
               --limit-minutes N   the whole run is stopped (and cleaned up) after this (default 30)
+              --keep-log FILE     copy the child's log (lunpool local) there before the temp dir is deleted
             """;
 
     static PluginBenchOptions parse(String[] args) {
         Path jar = null;
         Path out = Path.of("bench/results");
+        Path keepLog = null;
         int volumes = 300;
         int cycles = 400;
         int parallel = 8;
@@ -42,6 +44,7 @@ record PluginBenchOptions(Path jar, Path out, int volumes, int warmup, int cycle
             switch (a) {
                 case "--jar" -> jar = Path.of(v);
                 case "--out" -> out = Path.of(v);
+                case "--keep-log" -> keepLog = Path.of(v);
                 case "--volumes" -> volumes = positive(a, v);
                 case "--cycles" -> cycles = positive(a, v);
                 case "--parallel" -> parallel = positive(a, v);
@@ -59,7 +62,7 @@ record PluginBenchOptions(Path jar, Path out, int volumes, int warmup, int cycle
             throw new IllegalArgumentException("application jar " + jar + " does not exist; build it with"
                     + " mvn -B -ntp -o -DskipTests -pl dist -am package");
         }
-        return new PluginBenchOptions(jar, out, volumes, 10, cycles, parallel, runs, rounds, fresh, Duration.ofMinutes(minutes));
+        return new PluginBenchOptions(jar, out, keepLog, volumes, 10, cycles, parallel, runs, rounds, fresh, Duration.ofMinutes(minutes));
     }
 
     /** LUNs the pool keeps FREE: enough for the largest phase (each phase is seeded again before it starts). */
