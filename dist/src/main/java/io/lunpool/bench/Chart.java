@@ -29,7 +29,10 @@ final class Chart {
         g.drawRect(x, y, width, height);
     }
 
-    /** Grouped bars: {@code values[group][series]}; {@code targets} maps bar index (group * series + s) to a value. */
+    /**
+     * Grouped bars: {@code values[group][series]}, coloured by series (by group when there is one series and a colour
+     * per group); {@code targets} maps bar index (group * series + s) to a value.
+     */
     void bars(String title, String unit, String[] groups, double[][] values, Color[] colors, String[] seriesNames,
               Map<Integer, Double> targets) {
         int series = values[0].length;
@@ -52,7 +55,8 @@ final class Chart {
                 double v = values[gi][s];
                 int bh = (int) Math.round(v / top * h);
                 int bx = gx + s * barW;
-                g.setColor(colors[Math.min(s, colors.length - 1)]);
+                boolean perGroup = series == 1 && colors.length == groups.length;
+                g.setColor(perGroup ? colors[gi] : colors[Math.min(s, colors.length - 1)]);
                 g.fillRect(bx + 2, y0 + h - bh, barW - 4, bh);
                 g.setColor(Color.BLACK);
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -140,7 +144,7 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int y = y0 + 6;
         for (int i = 0; i < names.length; i++) {
-            int x = x0 + w - 190;
+            int x = x0 + w - 210;
             g.setColor(colors[Math.min(i, colors.length - 1)]);
             g.fillRect(x, y + i * 18, 12, 12);
             g.setColor(Color.BLACK);
