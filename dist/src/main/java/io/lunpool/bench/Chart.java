@@ -18,6 +18,8 @@ final class Chart {
     private final int y0;
     private final int w;
     private final int h;
+    private boolean log;
+    private static final double LOG_BOTTOM = 0.1;
 
     Chart(Graphics2D g, int x, int y, int width, int height) {
         this.g = g;
@@ -35,6 +37,13 @@ final class Chart {
      */
     void bars(String title, String unit, String[] groups, double[][] values, Color[] colors, String[] seriesNames,
               Map<Integer, Double> targets) {
+        bars(title, unit, groups, values, colors, seriesNames, targets, false);
+    }
+
+    /** As above; {@code log}: a logarithmic y axis from 0.1 (latencies whose p99 dwarfs their p50). */
+    void bars(String title, String unit, String[] groups, double[][] values, Color[] colors, String[] seriesNames,
+              Map<Integer, Double> targets, boolean log) {
+        this.log = log;
         int series = values[0].length;
         double max = 0;
         for (double[] v : values) {
@@ -45,7 +54,7 @@ final class Chart {
         for (double t : targets.values()) {
             max = Math.max(max, t);
         }
-        double top = niceTop(max);
+        double top = log ? Math.pow(10, Math.ceil(Math.log10(Math.max(max, 1) * 1.3))) : niceTop(max);
         frame(title, unit, top);
         int groupW = w / groups.length;
         int barW = Math.min(60, (groupW - 20) / series);
@@ -53,7 +62,7 @@ final class Chart {
             int gx = x0 + gi * groupW + (groupW - barW * series) / 2;
             for (int s = 0; s < series; s++) {
                 double v = values[gi][s];
-                int bh = (int) Math.round(v / top * h);
+                int bh = height(v, top);
                 int bx = gx + s * barW;
                 boolean perGroup = series == 1 && colors.length == groups.length;
                 g.setColor(perGroup ? colors[gi] : colors[Math.min(s, colors.length - 1)]);
@@ -63,7 +72,7 @@ final class Chart {
                 g.drawString(num(v), bx + 2, y0 + h - bh - 3);
                 Double t = targets.get(gi * series + s);
                 if (t != null) {
-                    int ty = y0 + h - (int) Math.round(t / top * h);
+                    int ty = y0 + h - height(t, top);
                     Stroke old = g.getStroke();
                     g.setColor(TARGET);
                     g.setStroke(new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
@@ -122,11 +131,40 @@ final class Chart {
         legend(colors, names);
     }
 
+    /** Pixel height of a value on the current axis. */
+    private int height(double v, double top) {
+        if (!log) {
+            return (int) Math.round(v / top * h);
+        }
+        double clamped = Math.max(LOG_BOTTOM, v);
+        return (int) Math.round(Math.log10(clamped / LOG_BOTTOM) / Math.log10(top / LOG_BOTTOM) * h);
+    }
+
     private void frame(String title, String unit, double top) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.drawString(title, x0 - 50, y0 - 18);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        if (log) {
+            for (double tick = LOG_BOTTOM; tick <= top * 1.0001; tick *= 10) {
+                for (double m : new double[] {1, 2, 5}) {
+                    double v = tick * m;
+                    if (v > top * 1.0001) {
+                        break;
+                    }
+                    int y = y0 + h - height(v, top);
+                    g.setColor(GRID);
+                    g.drawLine(x0, y, x0 + w, y);
+                    g.setColor(Color.BLACK);
+                    String label = num(v);
+                    g.drawString(label, x0 - 8 - g.getFontMetrics().stringWidth(label), y + 4);
+                }
+            }
+            g.drawLine(x0, y0, x0, y0 + h);
+            g.drawLine(x0, y0 + h, x0 + w, y0 + h);
+            g.drawString(unit + " (log)", x0 - 50, y0 - 4);
+            return;
+        }
         for (int i = 0; i <= 5; i++) {
             int y = y0 + h - h * i / 5;
             g.setColor(GRID);
@@ -158,7 +196,7 @@ final class Chart {
         }
         double raw = max * 1.15;
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double step : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (step * mag >= raw) {
                 return step * mag;
             }
@@ -167,6 +205,9 @@ final class Chart {
     }
 
     private static String num(double v) {
+        if (v < 1 && v > 0) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
         return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

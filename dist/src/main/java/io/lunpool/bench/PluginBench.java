@@ -93,7 +93,9 @@ public final class PluginBench {
 
         seed(options.volumes() + options.warmup());
         say("phase 1: " + options.volumes() + " volumes through the socket");
-        socket.operations(options.volumes(), options.warmup()).forEach((op, s) -> r.socketOps.put(op, s.summary()));
+        Map<String, Samples> ops = socket.operations(options.volumes(), options.warmup());
+        ops.forEach((op, s) -> r.socketOps.put(op, s.summary()));
+        r.mountSeries = ops.get("Mount").millis();
         r.socketOps.forEach((op, s) -> say("  " + op + ": " + s));
 
         seed(options.cycles());

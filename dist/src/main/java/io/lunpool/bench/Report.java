@@ -27,6 +27,8 @@ final class Report {
         out.put("loadAverageAfter", r.loadAfter);
         out.put("config", r.config);
         out.put("socketOperationsMs", r.socketOps);
+        out.put("mountGrowth", r.mountGrowth());
+        out.put("mountSeriesMs", r.mountSeries);
         out.put("socketCycles", r.cycles);
         out.put("dockerRunMs", r.dockerRun);
         out.put("dockerRunFreshVolumes", r.fresh);
@@ -52,6 +54,12 @@ final class Report {
             r.socketOps.forEach((op, s) -> md.append("| ").append(op).append(" | ").append(s.count()).append(" | ")
                     .append(s.p50()).append(" | ").append(s.p90()).append(" | ").append(s.p99()).append(" | ")
                     .append(s.max()).append(" |\n"));
+        }
+        Results.MountGrowth growth = r.mountGrowth();
+        if (growth != null) {
+            md.append("\nMount p50 of the first tenth ").append(growth.firstTenthP50()).append(" ms, of the last tenth ")
+                    .append(growth.lastTenthP50()).append(" ms (").append(growth.mountedAtEnd())
+                    .append(" volumes mounted at once at the end).\n");
         }
         if (r.cycles != null) {
             md.append("\n## Fresh-volume cycles through the socket\n\n")

@@ -71,10 +71,10 @@ final class ResultPlot {
             Samples.Summary s = ops.get(names[i]);
             values[i] = new double[] {s.p50(), s.p99()};
         }
-        chart.bars("plugin socket latency per call (ms); dashes: targets", "ms", names, values,
+        chart.bars("plugin socket latency per call (ms, log scale); red dashes: targets", "ms", names, values,
                 new Color[] {FC, P99}, new String[] {"p50", "p99"},
                 targets(indexOf(names, "Create") * 2 + 1, 10.0, indexOf(names, "Mount") * 2, 15.0,
-                        indexOf(names, "Unmount") * 2, 10.0));
+                        indexOf(names, "Unmount") * 2, 10.0), true);
     }
 
     private static void dockerRuns(Chart chart, Results.DockerRun run) {

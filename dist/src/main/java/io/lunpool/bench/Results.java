@@ -12,6 +12,8 @@ final class Results {
     final Map<String, Object> machine = new LinkedHashMap<>();
     final Map<String, Object> config = new LinkedHashMap<>();
     final Map<String, Samples.Summary> socketOps = new LinkedHashMap<>();
+    /** Mount latencies in the order the volumes were mounted (the i-th found i volumes mounted already). */
+    List<Double> mountSeries = List.of();
     Cycles cycles;
     DockerRun dockerRun;
     Fresh fresh;
@@ -21,6 +23,22 @@ final class Results {
 
     Results(Instant started) {
         this.started = started;
+    }
+
+    /** p50 of the first and the last tenth of the Mounts of phase 1: does attach slow down as mounts pile up? */
+    record MountGrowth(int mountedAtEnd, double firstTenthP50, double lastTenthP50) {
+    }
+
+    MountGrowth mountGrowth() {
+        int n = mountSeries.size();
+        int tenth = Math.max(1, n / 10);
+        return n == 0 ? null : new MountGrowth(n, median(mountSeries.subList(0, tenth)),
+                median(mountSeries.subList(n - tenth, n)));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return Math.round(sorted.get((sorted.size() - 1) / 2) * 100) / 100.0;
     }
 
     record Cycles(int parallel, int count, double seconds, double perSecond, Samples.Summary cycleTime) {
