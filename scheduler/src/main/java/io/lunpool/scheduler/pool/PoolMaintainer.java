@@ -161,10 +161,15 @@ public final class PoolMaintainer implements SlowPath, AutoCloseable {
             choreFailures.inc();
             LOG.error("{} of LUN {} in pool {} failed; marking it FAILED", wipeFirst ? "wipe" : "prepare",
                     lun.wwn(), lun.pool(), e);
-            submit.apply(new Request.MoveLun(lun.wwn(), lun.state(), lun.failed(String.valueOf(e.getMessage()))))
-                    .whenComplete((o, err) -> busy.remove(lun.wwn()));
-            return CompletableFuture.failedFuture(e instanceof LunpoolException ? e
-                    : new LunpoolException(Reason.HOST_ERROR, "chore on LUN " + lun.wwn() + " failed: " + e, e));
+            RuntimeException failure = e instanceof LunpoolException ? e
+                    : new LunpoolException(Reason.HOST_ERROR, "chore on LUN " + lun.wwn() + " failed: " + e, e);
+            // completes once FAILED is recorded, so a pass's future covers it (runOnce's contract)
+            return submit.apply(new Request.MoveLun(lun.wwn(), lun.state(), lun.failed(String.valueOf(e.getMessage()))))
+                    .handle((o, err) -> {
+                        busy.remove(lun.wwn());
+                        return null;
+                    })
+                    .thenCompose(ignored -> CompletableFuture.failedFuture(failure));
         }
         if (!makeFree) {
             return CompletableFuture.completedFuture(lun);
