@@ -33,11 +33,22 @@ import java.util.TreeMap;
  * same directory is written, forced to disk ({@code FileChannel.force(true)}) and renamed over the old file
  * atomically, then the directory is forced. A file that cannot be parsed stops the start with a message that
  * names it: silently dropping it would leak every mount on the host.
+ *
+ * <p>Group commit: a change is made in memory under the table's lock, which is released before the disk write, so
+ * mounts of other volumes are not held up by one volume's fsync. Every change returns only once a file holding it
+ * (or a later state, which includes it) is on disk; one write carries every change made while the previous write
+ * was being forced. Writes happen one at a time, each of the newest state, so the file never goes backwards.
  */
 public final class MountTable {
     private static final ObjectMapper JSON = Json.mapper();
     private final Path file;
     private final Map<String, MountedVolume> volumes = new TreeMap<>();
+    /** Guarded by {@code this}: the number of changes made so far. */
+    private long changes;
+    /** Held while writing the file; guards {@link #durable}. */
+    private final Object writer = new Object();
+    /** Guarded by {@link #writer}: the highest change number known to be on disk. */
+    private long durable;
 
     private MountTable(Path file) {
         this.file = file;
@@ -86,55 +97,80 @@ public final class MountTable {
     }
 
     /** Records a volume being set up, with no references yet (so a crash half-way is torn down at start). */
-    public synchronized void begin(MountedVolume volume) {
-        volumes.put(volume.name(), volume.withReferences(Map.of()));
-        persist();
+    public void begin(MountedVolume volume) {
+        long change;
+        synchronized (this) {
+            volumes.put(volume.name(), volume.withReferences(Map.of()));
+            change = ++changes;
+        }
+        awaitDurable(change);
     }
 
     /** Adds one reference of {@code id}; the volume must be in the table. */
-    public synchronized MountedVolume reference(String name, String id) {
-        MountedVolume v = require(name);
-        Map<String, Integer> refs = new TreeMap<>(v.references());
-        refs.merge(id, 1, Integer::sum);
-        return replace(v.withReferences(refs));
+    public MountedVolume reference(String name, String id) {
+        MountedVolume out;
+        long change;
+        synchronized (this) {
+            MountedVolume v = require(name);
+            Map<String, Integer> refs = new TreeMap<>(v.references());
+            refs.merge(id, 1, Integer::sum);
+            out = v.withReferences(refs);
+            volumes.put(name, out);
+            change = ++changes;
+        }
+        awaitDurable(change);
+        return out;
     }
 
     /**
      * Removes references of {@code id}: one for a mount ID, all of them for {@code ""} (see the class comment).
      * Returns the volume afterwards, empty when it is not in the table.
      */
-    public synchronized Optional<MountedVolume> release(String name, String id) {
+    public Optional<MountedVolume> release(String name, String id) {
         return release(name, id, !id.isEmpty());
     }
 
     /** Removes exactly one reference of {@code id}, ID-less or not: the undo of one counted Mount. */
-    public synchronized Optional<MountedVolume> releaseOne(String name, String id) {
+    public Optional<MountedVolume> releaseOne(String name, String id) {
         return release(name, id, true);
     }
 
     private Optional<MountedVolume> release(String name, String id, boolean one) {
-        MountedVolume v = volumes.get(name);
-        if (v == null) {
-            return Optional.empty();
+        MountedVolume out;
+        long change;
+        synchronized (this) {
+            MountedVolume v = volumes.get(name);
+            if (v == null) {
+                return Optional.empty();
+            }
+            Integer count = v.references().get(id);
+            if (count == null) {
+                return Optional.of(v);
+            }
+            Map<String, Integer> refs = new TreeMap<>(v.references());
+            if (one && count > 1) {
+                refs.put(id, count - 1);
+            } else {
+                refs.remove(id);
+            }
+            out = v.withReferences(refs);
+            volumes.put(name, out);
+            change = ++changes;
         }
-        Integer count = v.references().get(id);
-        if (count == null) {
-            return Optional.of(v);
-        }
-        Map<String, Integer> refs = new TreeMap<>(v.references());
-        if (one && count > 1) {
-            refs.put(id, count - 1);
-        } else {
-            refs.remove(id);
-        }
-        return Optional.of(replace(v.withReferences(refs)));
+        awaitDurable(change);
+        return Optional.of(out);
     }
 
     /** Forgets a volume after it has been torn down. */
-    public synchronized void remove(String name) {
-        if (volumes.remove(name) != null) {
-            persist();
+    public void remove(String name) {
+        long change;
+        synchronized (this) {
+            if (volumes.remove(name) == null) {
+                return;
+            }
+            change = ++changes;
         }
+        awaitDurable(change);
     }
 
     private MountedVolume require(String name) {
@@ -145,21 +181,31 @@ public final class MountTable {
         return v;
     }
 
-    private MountedVolume replace(MountedVolume v) {
-        volumes.put(v.name(), v);
-        persist();
-        return v;
-    }
-
-    private void persist() {
-        byte[] bytes;
-        try {
-            bytes = JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new State(State.VERSION, List.copyOf(volumes.values())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the mount table", e);
+    /**
+     * Returns once change number {@code change} is on disk: when an earlier caller's write already carried it, at
+     * once; otherwise this caller writes the newest state. A failed write throws to its caller only; the changes
+     * it carried are written by their own callers, who find them not yet durable.
+     */
+    private void awaitDurable(long change) {
+        synchronized (writer) {
+            if (durable >= change) {
+                return;
+            }
+            long upTo;
+            List<MountedVolume> snapshot;
+            synchronized (this) {
+                upTo = changes;
+                snapshot = List.copyOf(volumes.values());
+            }
+            byte[] bytes;
+            try {
+                bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new State(State.VERSION, snapshot));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot encode the mount table", e);
+            }
+            writeAtomically(file, bytes);
+            durable = upTo;
         }
-        writeAtomically(file, bytes);
     }
 
     static void writeAtomically(Path file, byte[] bytes) {

@@ -138,4 +138,39 @@ class MountTableTest {
         Files.writeString(file, "{\"version\":99,\"volumes\":[]}");
         assertThatThrownBy(() -> MountTable.load(file)).hasMessageContaining("is corrupt");
     }
+
+    @Test
+    void everyChangeOfConcurrentCallersIsOnDiskWhenItsCallReturns() throws Exception {
+        int threads = 8;
+        int perThread = 24;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String name = "v" + thread + "-" + i;
+                        table.begin(volume(name));
+                        table.reference(name, "A");
+                        assertThat(MountTable.load(file).get(name)).get()
+                                .extracting(MountedVolume::references).isEqualTo(Map.of("A", 1));
+                        if (i % 2 == 0) {
+                            table.release(name, "A");
+                            table.remove(name);
+                            assertThat(MountTable.load(file).get(name)).isEmpty();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(MountTable.load(file).all()).hasSize(threads * perThread / 2)
+                .allSatisfy(v -> assertThat(v.references()).isEqualTo(Map.of("A", 1)));
+    }
 }
