@@ -91,10 +91,8 @@ final class LoopConnector implements HostConnector {
         long deadline = System.nanoTime() + DETACH_WAIT_MILLIS * 1_000_000L;
         List<Path> left = LoopDevices.backedBy(backing);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            if (Thread.currentThread().isInterrupted()) {
                 break;
             }
             left = LoopDevices.backedBy(backing);

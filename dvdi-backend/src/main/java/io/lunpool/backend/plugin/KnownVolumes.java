@@ -77,7 +77,8 @@ final class KnownVolumes {
 
     private void persist() {
         try {
-            MountTable.writeAtomically(file, JSON.writeValueAsBytes(volumes));
+            // a cache: atomic, but not worth an fsync on every create
+            MountTable.writeAtomically(file, JSON.writeValueAsBytes(volumes), false);
         } catch (IOException e) {
             throw new LunpoolException(io.lunpool.core.Reason.HOST_ERROR, "writing " + file + " failed: " + e, e);
         }

@@ -209,6 +209,11 @@ public final class MountTable {
     }
 
     static void writeAtomically(Path file, byte[] bytes) {
+        writeAtomically(file, bytes, true);
+    }
+
+    /** Replaces the file atomically (temp file, rename); {@code durable} forces file and directory to disk first. */
+    static void writeAtomically(Path file, byte[] bytes, boolean durable) {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -219,15 +224,19 @@ public final class MountTable {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
+                if (durable) {
+                    ch.force(true);
+                }
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
+            if (durable) {
+                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    d.force(true);
+                }
             }
         } catch (IOException e) {
-            throw new LunpoolException(Reason.HOST_ERROR, "cannot write the mount table " + file + ": " + e, e);
+            throw new LunpoolException(Reason.HOST_ERROR, "cannot write " + file + ": " + e, e);
         } finally {
             if (tmp != null) {
                 try {

@@ -100,7 +100,7 @@ public final class LoopArray implements StorageArray {
             if (!lun.hosts().contains(host)) {
                 List<String> hosts = new ArrayList<>(lun.hosts());
                 hosts.add(host);
-                sidecars().write(lun.withHosts(hosts));
+                sidecars().write(lun.withHosts(hosts), false);
             }
             return null;
         });
@@ -112,7 +112,7 @@ public final class LoopArray implements StorageArray {
             find(wwn).filter(lun -> lun.hosts().contains(host)).ifPresent(lun -> {
                 List<String> hosts = new ArrayList<>(lun.hosts());
                 hosts.remove(host);
-                sidecars().write(lun.withHosts(hosts));
+                sidecars().write(lun.withHosts(hosts), false);
             });
             return null;
         });

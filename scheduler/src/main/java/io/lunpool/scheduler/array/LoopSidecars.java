@@ -42,6 +42,15 @@ record LoopSidecars(Path directory, ObjectMapper json) {
     }
 
     void write(LoopLunFile lun) {
+        write(lun, true);
+    }
+
+    /**
+     * Replaces a sidecar atomically (temp file, rename). {@code durable} also forces file and directory to
+     * disk; host mappings skip that: on the loop array they are advisory (any host can attach the file),
+     * and they sit on every attach's path.
+     */
+    void write(LoopLunFile lun, boolean durable) {
         Path target = directory.resolve(lun.name() + SUFFIX);
         Path temp = directory.resolve("." + lun.name() + SUFFIX + ".tmp");
         try {
@@ -51,10 +60,14 @@ record LoopSidecars(Path directory, ObjectMapper json) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
-                out.force(true);
+                if (durable) {
+                    out.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
+            if (durable) {
+                syncDirectory();
+            }
         } catch (IOException e) {
             throw new LunpoolException(Reason.ARRAY_ERROR, "writing " + target + " failed: " + e, e);
         }
