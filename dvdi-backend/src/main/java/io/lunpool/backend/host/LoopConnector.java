@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attaches a loop array LUN by its backing file with {@code losetup}. Lookups read sysfs instead of
@@ -22,6 +24,11 @@ final class LoopConnector implements HostConnector {
     private static final long DETACH_WAIT_MILLIS = 3000;
     /** Striped by backing file and shared by every connector in the JVM, as the loop devices are. */
     private static final Object[] LOCKS = new Object[64];
+    /**
+     * The device each backing file was last found on. A hit is checked with one sysfs read; only a miss
+     * scans every loop device (the kernel keeps them all: hundreds after a while, 2-3 ms a scan).
+     */
+    private static final Map<Path, Path> LAST_DEVICE = new ConcurrentHashMap<>();
     private final CommandRunner runner;
 
     static {
@@ -40,7 +47,7 @@ final class LoopConnector implements HostConnector {
         synchronized (lockFor(backing)) {
             LunpoolException last = null;
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                List<Path> attached = LoopDevices.backedBy(backing);
+                List<Path> attached = devicesFor(backing);
                 if (!attached.isEmpty()) {
                     return attached.get(0);
                 }
@@ -51,7 +58,9 @@ final class LoopConnector implements HostConnector {
                     result = runner.run(CommandRunner.QUICK, List.of("losetup", "--find", "--show", backing.toString()));
                 }
                 if (result.exit() == 0) {
-                    return Path.of(result.stdout().strip());
+                    Path device = Path.of(result.stdout().strip());
+                    LAST_DEVICE.put(backing, device);
+                    return device;
                 }
                 last = new LunpoolException(Reason.HOST_ERROR, "losetup of " + backing + " for LUN " + lun.wwn()
                         + " failed (exit " + result.exit() + "): " + result.stderr().strip());
@@ -62,18 +71,20 @@ final class LoopConnector implements HostConnector {
 
     @Override
     public Optional<Path> find(LunTarget lun) {
-        return LoopDevices.backedBy(comparableBacking(lun)).stream().findFirst();
+        return devicesFor(comparableBacking(lun)).stream().findFirst();
     }
 
     @Override
     public void disconnect(LunTarget lun) {
         Path backing = comparableBacking(lun);
         synchronized (lockFor(backing)) {
-            for (Path device : LoopDevices.backedBy(backing)) {
+            List<Path> devices = LoopDevices.backedBy(backing); // every binding, also ones made by hand
+            for (Path device : devices) {
                 flush(device);
                 runner.runChecked(CommandRunner.QUICK, "losetup", "-d", device.toString());
             }
-            List<Path> left = awaitDetached(backing);
+            LAST_DEVICE.remove(backing);
+            List<Path> left = awaitDetached(devices, backing);
             if (!left.isEmpty()) {
                 // the kernel defers the detach (autoclear) while the device is open, e.g. mounted
                 throw new LunpoolException(Reason.HOST_ERROR, "LUN " + lun.wwn() + " is still attached as " + left
@@ -87,17 +98,36 @@ final class LoopConnector implements HostConnector {
      * closing) only marks it for autoclear; the kernel detaches it when the last opener closes. Give that
      * up to {@link #DETACH_WAIT_MILLIS} before calling the device in use.
      */
-    private static List<Path> awaitDetached(Path backing) {
+    private static List<Path> awaitDetached(List<Path> devices, Path backing) {
         long deadline = System.nanoTime() + DETACH_WAIT_MILLIS * 1_000_000L;
-        List<Path> left = LoopDevices.backedBy(backing);
+        List<Path> left = stillBound(devices, backing);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
             if (Thread.currentThread().isInterrupted()) {
                 break;
             }
-            left = LoopDevices.backedBy(backing);
+            left = stillBound(devices, backing);
         }
         return left;
+    }
+
+    private static List<Path> stillBound(List<Path> devices, Path backing) {
+        return devices.stream().filter(d -> LoopDevices.isBackedBy(d, backing)).toList();
+    }
+
+    /** The devices bound to the file: the last one seen when it still is (one sysfs read), else a full scan. */
+    private static List<Path> devicesFor(Path backing) {
+        Path last = LAST_DEVICE.get(backing);
+        if (last != null && LoopDevices.isBackedBy(last, backing)) {
+            return List.of(last);
+        }
+        List<Path> found = LoopDevices.backedBy(backing);
+        if (found.isEmpty()) {
+            LAST_DEVICE.remove(backing);
+        } else {
+            LAST_DEVICE.put(backing, found.get(0));
+        }
+        return found;
     }
 
     /**

@@ -47,6 +47,11 @@ final class LoopDevices {
         return backedBy(realBacking::equals).stream().map(Binding::device).toList();
     }
 
+    /** Whether this one device is bound to this file: one sysfs read instead of a scan of every loop device. */
+    static boolean isBackedBy(Path device, Path realBacking) {
+        return realBacking.equals(readBacking(SYS_BLOCK.resolve(device.getFileName().toString())));
+    }
+
     /**
      * The backing file of one loop device, or null when it is unbound. The kernel keeps every loop device it ever
      * made, mostly unbound (300 here after a few bench runs), so unbound ones are skipped with a stat instead of a
