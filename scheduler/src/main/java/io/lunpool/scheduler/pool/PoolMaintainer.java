@@ -208,9 +208,23 @@ public final class PoolMaintainer implements SlowPath, AutoCloseable {
         return CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Stops ordering new work and lets running chores finish (a chore interrupted half-way would leave its
+     * LUN attached on this host); their state changes then fail with the ended term and the next leader
+     * picks the LUNs up again (PREPARING and WIPING are re-run).
+     */
     @Override
     public void close() {
         timer.shutdownNow();
-        workers.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(2, TimeUnit.MINUTES)) {
+                LOG.warn("chores still running after 2 minutes; interrupting them");
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
