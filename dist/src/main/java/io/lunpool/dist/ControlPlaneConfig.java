@@ -16,7 +16,7 @@ public class ControlPlaneConfig {
     @JsonProperty
     public int maxBatch = 200;
     @JsonProperty
-    public Duration maxWait = Duration.milliseconds(1);
+    public Duration maxWait = Duration.milliseconds(0);
     @JsonProperty
     public int maxBatchBytes = 256 * 1024;
     @JsonProperty
