@@ -21,6 +21,11 @@ final class HostCleanup {
     private static final Path SYS_BLOCK = Path.of("/sys/block");
     private final CommandRunner runner = new CommandRunner();
 
+    /** As {@link #run(Path, Path)} for a run without a plugin socket. */
+    void run(Path dir) {
+        run(dir, null);
+    }
+
     void run(Path dir, Path socket) {
         Path root = dir.toAbsolutePath().normalize();
         unmountUnder(root);
@@ -31,7 +36,9 @@ final class HostCleanup {
             warn("left " + root + " in place: " + mountsUnder(root) + " are still mounted under it");
         }
         try {
-            Files.deleteIfExists(socket);
+            if (socket != null) {
+                Files.deleteIfExists(socket);
+            }
         } catch (IOException e) {
             warn("could not delete " + socket + ": " + e);
         }

@@ -20,12 +20,19 @@ final class Machine {
         }
     }
 
-    static Map<String, Object> facts() {
+    /** What every bench reports about the machine and the JVM. */
+    static Map<String, Object> common() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("nproc", Runtime.getRuntime().availableProcessors());
         m.put("cpu", cpuModel());
         m.put("memTotal", memTotal());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        return m;
+    }
+
+    /** The control-plane bench's facts: the common ones, the bench JVM and the embedded ZooKeeper. */
+    static Map<String, Object> facts() {
+        Map<String, Object> m = common();
         m.put("benchHeap", Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max");
         m.put("gc", String.join(",", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(java.lang.management.GarbageCollectorMXBean::getName).toList()));

@@ -9,18 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the numbers depend on: CPUs, load, kernel, versions. Each fact is read once; a missing one says so. */
+/** What the plugin bench's numbers depend on besides {@link Machine#common()}: kernel, Docker, tool versions. Each fact is read once; a missing one says so. */
 final class MachineFacts {
     private static final Duration QUICK = Duration.ofSeconds(20);
     private final CommandRunner runner = new CommandRunner();
 
     Map<String, Object> collect(DockerCli docker, Path tempDir) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("nproc", Runtime.getRuntime().availableProcessors());
-        out.put("cpuModel", cpuModel());
-        out.put("memTotal", firstLine("/proc/meminfo"));
+        Map<String, Object> out = Machine.common();
         out.put("kernel", firstLine("/proc/sys/kernel/osrelease"));
-        out.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         out.put("docker", quietly(docker::version));
         out.put("dockerStorageDriver", quietly(() -> docker.info("{{.Driver}}")));
         out.put("dockerCgroup", quietly(() -> docker.info("{{.CgroupDriver}} v{{.CgroupVersion}}")));
@@ -29,19 +25,6 @@ final class MachineFacts {
         out.put("tempDirFilesystem", command("stat", "-f", "-c", "%T", tempDir.toString()));
         out.put("gitCommit", command("git", "rev-parse", "--short", "HEAD"));
         return out;
-    }
-
-    static String loadAverage() {
-        return firstLine("/proc/loadavg");
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown");
-        } catch (IOException e) {
-            return "unknown (" + e + ")";
-        }
     }
 
     private static String firstLine(String file) {

@@ -79,7 +79,7 @@ public final class PluginBench {
         long t0 = System.nanoTime();
         docker.requireImage();
         tempDir = Files.createTempDirectory("lunpool-bench-");
-        r.loadBefore = MachineFacts.loadAverage();
+        r.loadBefore = Machine.loadAverage();
         r.machine.putAll(new MachineFacts().collect(docker, tempDir));
         r.config.putAll(Map.of("volumes", options.volumes(), "cycles", options.cycles(), "parallel",
                 options.parallel(), "dockerRunsPerDriver", options.runs(), "freshRounds", options.freshRounds(),
@@ -126,7 +126,7 @@ public final class PluginBench {
                 Results.ratio(fresh[0].perSecond(), fresh[1].perSecond()));
         say("  lunpoolbench " + fresh[0] + "\n  local " + fresh[1] + "\n  ratio " + r.fresh.ratio());
 
-        r.loadAfter = MachineFacts.loadAverage();
+        r.loadAfter = Machine.loadAverage();
         r.seconds = Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
         Files.createDirectories(options.out());
         Path json = Report.writeJson(options.out(), r);

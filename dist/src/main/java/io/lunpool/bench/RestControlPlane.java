@@ -179,12 +179,7 @@ final class RestControlPlane implements AutoCloseable {
                 // the hook is running or has run
             }
         }
-        LoopCleanup.detachUnder(dir);
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not remove " + dir + ": " + e);
-        }
+        new HostCleanup().run(dir);
     }
 
     private static String javaBin() {

@@ -46,6 +46,8 @@ class PluginProtocolTest {
     private static Path staleSocketDir() {
         try {
             Path dir = Files.createTempDirectory("lunpool-plugin");
+            // the app runs until after every @AfterAll of this class: remove its files when the test JVM ends
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
             Path socket = dir.resolve("plugins/fc.sock");
             Files.createDirectories(socket.getParent());
             try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -54,6 +56,14 @@ class PluginProtocolTest {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
         }
     }
 
