@@ -19,9 +19,4 @@ public record ControlPlaneSettings(String defaultPool, BatcherSettings batcher, 
         return new ControlPlaneSettings("default", BatcherSettings.DEFAULT, Duration.ofSeconds(60),
                 Duration.ofSeconds(5), 2, NEW_POOL);
     }
-
-    public ControlPlaneSettings withBatcher(BatcherSettings b) {
-        return new ControlPlaneSettings(defaultPool, b, requestTimeout, maintainerInterval, parallelChores,
-                newPoolPolicy);
-    }
 }

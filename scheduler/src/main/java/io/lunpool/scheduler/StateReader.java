@@ -4,7 +4,6 @@ import io.lunpool.core.api.PoolView;
 import io.lunpool.core.api.VolumeView;
 import io.lunpool.core.model.Attachment;
 import io.lunpool.core.model.Lun;
-import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.model.Volume;
 import io.lunpool.scheduler.batch.Inventory;
 import io.lunpool.scheduler.batch.Views;
@@ -76,9 +75,5 @@ final class StateReader {
         store.list(Kind.ATTACHMENT).forEach(a -> attachments.put(a.key(), a.value()));
         return store.list(Kind.VOLUME).stream().map(Versioned::value)
                 .map((Volume v) -> Views.volume(v, attachments.get(v.name()))).toList();
-    }
-
-    static PoolPolicy policy(PoolView view) {
-        return view.policy();
     }
 }

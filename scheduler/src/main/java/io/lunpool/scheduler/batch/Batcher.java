@@ -180,19 +180,21 @@ public final class Batcher implements AutoCloseable {
         long deadline = System.nanoTime() + settings.maxWait().toNanos();
         while (batch.size() < settings.maxBatch() && bytes < settings.maxBytes()) {
             Pending next = queue.peek();
+            int size;
             if (next == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || (next = queue.poll(left, TimeUnit.NANOSECONDS)) == null) {
                     return;
                 }
+                size = RequestSize.estimate(next.request);
             } else {
-                int size = RequestSize.estimate(next.request);
+                size = RequestSize.estimate(next.request);
                 if (bytes + size > settings.maxBytes()) {
                     return;
                 }
                 queue.poll();
             }
-            bytes += RequestSize.estimate(next.request);
+            bytes += size;
             batch.add(next);
         }
     }

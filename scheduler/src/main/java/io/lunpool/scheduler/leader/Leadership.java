@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
@@ -146,14 +145,5 @@ public final class Leadership implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         stepDown("shut down");
-    }
-
-    /** For tests and the admin task: the current term or an explanation. */
-    public LeaderTerm requireTerm(Supplier<RuntimeException> otherwise) {
-        LeaderTerm t = term;
-        if (t == null) {
-            throw otherwise.get();
-        }
-        return t;
     }
 }
