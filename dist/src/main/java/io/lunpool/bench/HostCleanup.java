@@ -47,7 +47,7 @@ final class HostCleanup {
     private List<Path> mountsUnder(Path root) {
         List<Path> points = new ArrayList<>();
         try {
-            for (MountInfo m : new Mounter(runner).mounts()) {
+            for (MountInfo m : Mounter.mountTable()) {
                 if (m.mountPoint().startsWith(root)) {
                     points.add(m.mountPoint());
                 }

@@ -15,18 +15,35 @@ public final class HostLayer {
     private final Mounter mounter;
     private final Wiper wiper;
 
-    private HostLayer(CommandRunner runner, HostConnector connector) {
+    private final KernelOps kernel;
+
+    private HostLayer(CommandRunner runner, KernelOps kernel) {
         this.runner = runner;
-        this.connector = connector;
+        this.kernel = kernel;
+        this.connector = new LoopConnector(kernel);
         this.filesystems = new Filesystems(runner);
-        this.mounter = new Mounter(runner);
+        this.mounter = new Mounter(kernel);
         this.wiper = new Wiper(runner);
     }
 
-    /** The host layer of a machine whose LUNs are loop array files attached with losetup. */
+    /**
+     * The host layer of a machine whose LUNs are loop array files: loop attach, mount and umount as system calls
+     * when the native library loads, else as losetup/mount/umount commands.
+     */
     public static HostLayer local() {
         CommandRunner runner = new CommandRunner();
-        return new HostLayer(runner, new LoopConnector(runner));
+        return new HostLayer(runner, KernelOps.forThisHost(runner));
+    }
+
+    /** The same with losetup/mount/umount run as commands whatever the library: the fallback, for tests and benches. */
+    public static HostLayer localWithCommands() {
+        CommandRunner runner = new CommandRunner();
+        return new HostLayer(runner, new CommandKernelOps(runner));
+    }
+
+    /** "syscalls" or "commands": how this layer attaches and mounts. */
+    public String kernelOps() {
+        return kernel.name();
     }
 
     public CommandRunner commandRunner() {

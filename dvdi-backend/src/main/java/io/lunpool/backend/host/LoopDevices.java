@@ -47,6 +47,11 @@ final class LoopDevices {
         return backedBy(realBacking::equals).stream().map(Binding::device).toList();
     }
 
+    /** The backing file of one device (one sysfs read); empty when it is unbound or does not exist. */
+    static java.util.Optional<Path> backingOf(Path device) {
+        return java.util.Optional.ofNullable(readBacking(SYS_BLOCK.resolve(device.getFileName().toString())));
+    }
+
     /** Whether this one device is bound to this file: one sysfs read instead of a scan of every loop device. */
     static boolean isBackedBy(Path device, Path realBacking) {
         return realBacking.equals(readBacking(SYS_BLOCK.resolve(device.getFileName().toString())));

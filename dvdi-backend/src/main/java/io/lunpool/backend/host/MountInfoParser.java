@@ -15,6 +15,18 @@ final class MountInfoParser {
     private MountInfoParser() {
     }
 
+    private static final java.nio.file.Path MOUNTINFO = java.nio.file.Path.of("/proc/self/mountinfo");
+
+    /** The mount table of this process's mount namespace, in mount order. */
+    static List<MountInfo> current() {
+        try {
+            return parse(java.nio.file.Files.readString(MOUNTINFO));
+        } catch (java.io.IOException e) {
+            throw new io.lunpool.core.LunpoolException(io.lunpool.core.Reason.HOST_ERROR,
+                    "reading " + MOUNTINFO + " failed: " + e, e);
+        }
+    }
+
     static List<MountInfo> parse(String text) {
         List<MountInfo> mounts = new ArrayList<>();
         for (String line : text.split("\n")) {

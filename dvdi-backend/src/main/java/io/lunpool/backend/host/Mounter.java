@@ -5,60 +5,54 @@ import io.lunpool.core.Reason;
 import io.lunpool.core.model.FsType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Mounts and unmounts block devices with mount(8)/umount(8); reads the mount table from mountinfo. Idempotent. */
+/**
+ * Mounts and unmounts block devices through {@link KernelOps}; idempotent. Whether a directory is a mount point is
+ * one statx, so neither path reads /proc/self/mountinfo (which grows with every mounted volume) unless something
+ * is already mounted where a mount should go.
+ */
 public final class Mounter {
-    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
-    private final CommandRunner runner;
+    private final KernelOps kernel;
 
-    public Mounter(CommandRunner runner) {
-        this.runner = runner;
+    Mounter(KernelOps kernel) {
+        this.kernel = kernel;
     }
 
     /** Mounts the device on dir (created if missing) with noatime; succeeds when that device is already mounted there. */
     public void mount(Path device, Path dir, FsType type) {
         Path target = createDirectories(dir);
-        Optional<MountInfo> current = mountedAt(target);
-        if (current.isPresent()) {
-            if (isDevice(current.get(), device)) {
+        if (kernel.isMountPoint(target)) {
+            Optional<MountInfo> current = mountedAt(target);
+            if (current.isPresent() && isDevice(current.get(), device)) {
                 return;
             }
             throw new LunpoolException(Reason.HOST_ERROR, "cannot mount " + device + " on " + target + ": "
-                    + current.get().source() + " is mounted there; unmount it first");
+                    + current.map(MountInfo::source).orElse("something") + " is mounted there; unmount it first");
         }
-        runner.runChecked(CommandRunner.QUICK, "mount", "-t", type.id(), "-o", "noatime", device.toString(),
-                target.toString());
+        kernel.mount(device, target, type);
     }
 
     /** Unmounts dir; succeeds when nothing is mounted there. A busy filesystem is a HOST_ERROR naming dir. */
     public void umount(Path dir) {
         Path target = comparable(dir);
-        if (mountedAt(target).isEmpty()) {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || !kernel.isMountPoint(target)) {
             return;
         }
-        CommandRunner.Result result = runner.run(CommandRunner.QUICK, List.of("umount", target.toString()));
-        if (result.exit() == 0 || mountedAt(target).isEmpty()) {
-            return;
-        }
-        String stderr = result.stderr().strip();
-        if (stderr.contains("busy")) {
-            throw new LunpoolException(Reason.HOST_ERROR, "cannot unmount " + target
-                    + ": it is busy (a process has a file open or its working directory there): " + stderr);
-        }
-        throw new LunpoolException(Reason.HOST_ERROR, "umount of " + target + " failed (exit " + result.exit()
-                + "): " + stderr);
+        kernel.umount(target);
     }
 
     /** The mount table of this process's mount namespace, in mount order. */
     public List<MountInfo> mounts() {
-        try {
-            return MountInfoParser.parse(Files.readString(MOUNTINFO));
-        } catch (IOException e) {
-            throw new LunpoolException(Reason.HOST_ERROR, "reading " + MOUNTINFO + " failed: " + e, e);
-        }
+        return mountTable();
+    }
+
+    /** The same, for callers without a host layer (cleanups). */
+    public static List<MountInfo> mountTable() {
+        return MountInfoParser.current();
     }
 
     /** The topmost mount on dir, if any. */

@@ -40,7 +40,7 @@ public final class HostCleanup {
         Set<String> loops = LoopDevices.backedBy(file -> file.startsWith(root)).stream()
                 .map(binding -> binding.device().toString())
                 .collect(Collectors.toSet());
-        List<MountInfo> mounts = new ArrayList<>(new Mounter(runner).mounts());
+        List<MountInfo> mounts = new ArrayList<>(Mounter.mountTable());
         Collections.reverse(mounts);
         for (MountInfo mount : mounts) {
             if (mount.mountPoint().startsWith(root) || loops.contains(mount.source())) {

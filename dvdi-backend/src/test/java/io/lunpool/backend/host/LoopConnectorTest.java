@@ -88,15 +88,28 @@ class LoopConnectorTest {
     }
 
     @Test
-    void disconnectRemovesEveryDeviceBackedByTheFile() {
+    void disconnectRemovesEveryDeviceBackedByTheFileAfterARescan() {
         LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
         Path first = connector.connect(lun);
         String second = host.commandRunner().runChecked(CommandRunner.QUICK, "losetup", "--find", "--show", lun.backing()).strip();
+        LoopConnector.rescan(); // a binding made by another program after the first look is seen from a rescan on
 
         connector.disconnect(lun);
 
         assertThat(LoopDevices.backedBy(file -> file.startsWith(dir.toAbsolutePath()))).isEmpty();
         assertThat(first.toString()).isNotEqualTo(second);
+    }
+
+    @Test
+    void aDeviceUnboundBehindTheConnectorsBackIsNotReturned() throws Exception {
+        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        Path first = connector.connect(lun);
+        host.commandRunner().runChecked(CommandRunner.QUICK, "losetup", "-d", first.toString());
+
+        Path again = connector.connect(lun);
+
+        assertThat(LoopDevices.isBackedBy(again, Path.of(lun.backing()).toRealPath())).isTrue();
+        assertThat(connector.find(lun)).contains(again);
     }
 
     @Test
