@@ -26,12 +26,15 @@ public final class Filesystems {
     }
 
     /**
-     * Makes a filesystem on the device, overwriting whatever is there. ext4 defers inode-table and journal
-     * initialisation and skips discard (a pool LUN was wiped already); xfs skips discard too.
+     * Makes a filesystem on the device, overwriting whatever is there. ext4 writes its inode tables now
+     * ({@code lazy_itable_init=0}): otherwise the kernel's ext4lazyinit thread zeroes them in the background after
+     * every first mount, on the hot path, and an umount waits for it (Mount p50 3.8 and umount 8.3 ms instead of
+     * about 1 ms each, measured). The journal is not zeroed and nothing is discarded: a pool LUN was wiped already.
+     * xfs skips discard too.
      */
     public void mkfs(Path device, FsType type, List<String> extraOptions) {
         List<String> argv = new ArrayList<>(switch (type) {
-            case EXT4 -> List.of("mkfs.ext4", "-F", "-q", "-E", "lazy_itable_init=1,lazy_journal_init=1,nodiscard");
+            case EXT4 -> List.of("mkfs.ext4", "-F", "-q", "-E", "lazy_itable_init=0,lazy_journal_init=1,nodiscard");
             case XFS -> List.of("mkfs.xfs", "-f", "-q", "-K");
         });
         argv.addAll(extraOptions);

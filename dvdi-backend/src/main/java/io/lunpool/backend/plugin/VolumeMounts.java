@@ -67,8 +67,12 @@ public final class VolumeMounts {
     public void create(String name, Map<String, String> opts) {
         CreateVolumeRequest request = CreateOptions.toRequest(name, opts, settings.defaultPool());
         deadlines.run("create of volume " + name, settings.slowLimit(), () -> {
+            StepTimes times = StepTimes.start("create of volume " + name);
             VolumeView created = controlPlane.create(request);
+            times.step("control plane");
             known.seen(created);
+            times.step("known volumes");
+            times.log();
             return created;
         }, null);
     }
@@ -94,7 +98,11 @@ public final class VolumeMounts {
     public void unmount(String name, String id) {
         Names.volume(name);
         deadlines.run("unmount of volume " + name, settings.fastLimit(), locked(name, settings.fastLimit(), () -> {
-            table.release(name, id).filter(v -> v.totalReferences() == 0).ifPresent(this::tearDown);
+            StepTimes times = StepTimes.start("unmount of volume " + name);
+            Optional<MountedVolume> released = table.release(name, id);
+            times.step("release");
+            times.log();
+            released.filter(v -> v.totalReferences() == 0).ifPresent(this::tearDown);
             return null;
         }), null);
     }
@@ -182,18 +190,24 @@ public final class VolumeMounts {
             return table.reference(name, id).mountpoint();
         }
         current.ifPresent(this::tearDown);
+        StepTimes times = StepTimes.start("mount of volume " + name);
         VolumeView view = controlPlane.get(name).orElseGet(() ->
                 controlPlane.create(CreateOptions.toRequest(name, null, settings.defaultPool())));
         known.seen(view);
+        times.step("get");
         AttachmentView att = controlPlane.attach(name, new AttachRequest(settings.host(), settings.initiators(), false));
+        times.step("attach");
         FsType fsType = fsType(att, view);
         Path dir = settings.mountRoot().resolve(name);
         MountedVolume volume = new MountedVolume(name, att.lun(), att.backing(), fsType.id(), dir, view.createdAt(),
                 Map.of());
         try {
             table.begin(volume);
+            times.step("table");
             Path device = connector.connect(volume.target());
+            times.step("connect");
             filesystem.mount(device, dir, fsType);
+            times.step("mount");
         } catch (RuntimeException e) {
             try {
                 tearDown(volume);
@@ -207,7 +221,10 @@ public final class VolumeMounts {
             }
             throw new LunpoolException(Reason.HOST_ERROR, "mount of volume " + name + " on " + dir + " failed: " + e, e);
         }
-        return table.reference(name, id).mountpoint();
+        Path mountpoint = table.reference(name, id).mountpoint();
+        times.step("reference");
+        times.log();
+        return mountpoint;
     }
 
     private static FsType fsType(AttachmentView att, VolumeView view) {
@@ -220,15 +237,22 @@ public final class VolumeMounts {
 
     /** Unmounts, disconnects and detaches; forgets the volume only when every step succeeded. */
     void tearDown(MountedVolume v) {
+        StepTimes times = StepTimes.start("tear-down of volume " + v.name());
         filesystem.umount(v.mountpoint());
+        times.step("umount");
         connector.disconnect(v.target());
+        times.step("disconnect");
         controlPlane.detach(v.name(), settings.host());
+        times.step("detach");
         table.remove(v.name());
+        times.step("table");
         try {
             Files.deleteIfExists(v.mountpoint());
         } catch (IOException e) {
             LOG.debug("left the mount point directory {}: {}", v.mountpoint(), e.toString());
         }
+        times.step("rmdir");
+        times.log();
     }
 
     PluginSettings settings() {

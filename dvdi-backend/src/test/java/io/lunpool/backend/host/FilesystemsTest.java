@@ -41,6 +41,17 @@ class FilesystemsTest {
     }
 
     @Test
+    void ext4InodeTablesAreWrittenByMkfsSoTheFirstMountStartsNoBackgroundZeroing() {
+        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 256 * MIB));
+
+        filesystems.mkfs(device, FsType.EXT4, List.of());
+
+        List<String> groups = host.commandRunner().runChecked(CommandRunner.QUICK, "dumpe2fs", device.toString())
+                .lines().filter(l -> l.matches("Group \\d+: .*")).toList();
+        assertThat(groups).hasSizeGreaterThan(1).allSatisfy(g -> assertThat(g).contains("ITABLE_ZEROED"));
+    }
+
+    @Test
     void xfsIsMadeAndDetected() {
         Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 300 * MIB));
 
