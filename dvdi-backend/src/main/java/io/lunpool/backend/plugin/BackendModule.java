@@ -54,6 +54,7 @@ public final class BackendModule {
             public void stop() throws InterruptedException {
                 executor.shutdown();
                 executor.awaitTermination(10, TimeUnit.SECONDS);
+                mounts.flush();
             }
         });
         environment.healthChecks().register("plugin", new HealthCheck() {

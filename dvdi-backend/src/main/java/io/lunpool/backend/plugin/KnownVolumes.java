@@ -13,17 +13,34 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The volumes this host has seen at the control plane, with their creation times, so that {@code Get}
  * can still answer for them while the control plane is unreachable: dockerd, starting up, forgets every
  * volume whose Get returns an error (spec §0.12). Kept in {@code known-volumes.json} beside the mount
- * table, rewritten atomically only when the set changes.
+ * table, rewritten atomically when the set changes, behind the calls that change it: one writer thread writes the
+ * newest set after each change, so a burst of creates costs one write and no create waits for it (it is a cache:
+ * a crash may lose the last changes, and the next Get or List brings them back).
  */
 final class KnownVolumes {
+    private static final Logger LOG = LoggerFactory.getLogger(KnownVolumes.class);
     private static final ObjectMapper JSON = Json.mapper();
+    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "known-volumes-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private final Path file;
     private final Map<String, Instant> volumes;
+    /** Guarded by {@code this}: a write is queued that has not taken its snapshot yet. */
+    private boolean writeQueued;
 
     private KnownVolumes(Path file, Map<String, Instant> volumes) {
         this.file = file;
@@ -75,12 +92,42 @@ final class KnownVolumes {
         }
     }
 
+    /** Called with the lock held after a change: queues one write unless one is queued already. */
     private void persist() {
+        if (!writeQueued) {
+            writeQueued = true;
+            WRITER.execute(this::write);
+        }
+    }
+
+    /** Waits for the writes queued so far (shutdown, tests). */
+    void flush() {
         try {
-            // a cache: atomic, but not worth an fsync on every create
-            MountTable.writeAtomically(file, JSON.writeValueAsBytes(volumes), false);
-        } catch (IOException e) {
-            throw new LunpoolException(io.lunpool.core.Reason.HOST_ERROR, "writing " + file + " failed: " + e, e);
+            WRITER.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("waiting for the known-volumes file to be written failed: {}", e.toString());
+        }
+    }
+
+    private void write() {
+        byte[] bytes;
+        synchronized (this) {
+            writeQueued = false;
+            try {
+                bytes = JSON.writeValueAsBytes(volumes);
+            } catch (IOException e) {
+                LOG.error("encoding the known volumes failed", e);
+                return;
+            }
+        }
+        try {
+            // a cache: atomic, but not worth an fsync
+            MountTable.writeAtomically(file, bytes, false);
+        } catch (LunpoolException e) {
+            LOG.warn("writing {} failed; Get may not answer for volumes created since while the control plane is"
+                    + " unreachable: {}", file, e.getMessage());
         }
     }
 }

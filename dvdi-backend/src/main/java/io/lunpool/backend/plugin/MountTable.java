@@ -34,6 +34,13 @@ import java.util.TreeMap;
  * atomically, then the directory is forced. A file that cannot be parsed stops the start with a message that
  * names it: silently dropping it would leak every mount on the host.
  *
+ * <p>Durability: a change that a plugin answer acknowledges is forced to disk before the answer — a counted
+ * reference, a release that leaves references, the removal after a teardown. The steps a call takes on its way
+ * there ({@link #begin}, the release of the last reference just before its teardown) are only <em>written</em>:
+ * renamed into place without the two forces. A killed process loses nothing by that (the kernel holds the
+ * file); a crashed machine loses its mounts and loop devices anyway, and reconcile detaches, from the control
+ * plane's side, any volume still attached to this host that the table does not name.
+ *
  * <p>Group commit: a change is made in memory under the table's lock, which is released before the disk write, so
  * mounts of other volumes are not held up by one volume's fsync. Every change returns only once a file holding it
  * (or a later state, which includes it) is on disk; one write carries every change made while the previous write
@@ -47,7 +54,9 @@ public final class MountTable {
     private long changes;
     /** Held while writing the file; guards {@link #durable}. */
     private final Object writer = new Object();
-    /** Guarded by {@link #writer}: the highest change number known to be on disk. */
+    /** Guarded by {@link #writer}: the highest change number in the file, forced to disk or not. */
+    private long written;
+    /** Guarded by {@link #writer}: the highest change number forced to disk. */
     private long durable;
 
     private MountTable(Path file) {
@@ -96,14 +105,17 @@ public final class MountTable {
         return List.copyOf(volumes.values());
     }
 
-    /** Records a volume being set up, with no references yet (so a crash half-way is torn down at start). */
+    /**
+     * Records a volume being set up, with no references yet, so that a crash half-way is torn down at start. Written,
+     * not forced (see the class comment): the reference that ends the mount is.
+     */
     public void begin(MountedVolume volume) {
         long change;
         synchronized (this) {
             volumes.put(volume.name(), volume.withReferences(Map.of()));
             change = ++changes;
         }
-        awaitDurable(change);
+        await(change, false);
     }
 
     /** Adds one reference of {@code id}; the volume must be in the table. */
@@ -118,13 +130,14 @@ public final class MountTable {
             volumes.put(name, out);
             change = ++changes;
         }
-        awaitDurable(change);
+        await(change, true);
         return out;
     }
 
     /**
      * Removes references of {@code id}: one for a mount ID, all of them for {@code ""} (see the class comment).
-     * Returns the volume afterwards, empty when it is not in the table.
+     * Returns the volume afterwards, empty when it is not in the table. A release that leaves no reference is only
+     * written: the caller tears the volume down next, and that ends in a forced {@link #remove}.
      */
     public Optional<MountedVolume> release(String name, String id) {
         return release(name, id, !id.isEmpty());
@@ -157,7 +170,7 @@ public final class MountTable {
             volumes.put(name, out);
             change = ++changes;
         }
-        awaitDurable(change);
+        await(change, out.totalReferences() > 0);
         return Optional.of(out);
     }
 
@@ -170,7 +183,7 @@ public final class MountTable {
             }
             change = ++changes;
         }
-        awaitDurable(change);
+        await(change, true);
     }
 
     private MountedVolume require(String name) {
@@ -182,13 +195,14 @@ public final class MountTable {
     }
 
     /**
-     * Returns once change number {@code change} is on disk: when an earlier caller's write already carried it, at
-     * once; otherwise this caller writes the newest state. A failed write throws to its caller only; the changes
-     * it carried are written by their own callers, who find them not yet durable.
+     * Returns once change number {@code change} is in the file, and forced to disk when {@code force}: when an
+     * earlier caller's write already carried it, at once; otherwise this caller writes the newest state. A failed
+     * write throws to its caller only; the changes it carried are written by their own callers, who find them not
+     * yet written.
      */
-    private void awaitDurable(long change) {
+    private void await(long change, boolean force) {
         synchronized (writer) {
-            if (durable >= change) {
+            if ((force ? durable : written) >= change) {
                 return;
             }
             long upTo;
@@ -203,13 +217,12 @@ public final class MountTable {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot encode the mount table", e);
             }
-            writeAtomically(file, bytes);
-            durable = upTo;
+            writeAtomically(file, bytes, force);
+            written = upTo;
+            if (force) {
+                durable = upTo;
+            }
         }
-    }
-
-    static void writeAtomically(Path file, byte[] bytes) {
-        writeAtomically(file, bytes, true);
     }
 
     /** Replaces the file atomically (temp file, rename); {@code durable} forces file and directory to disk first. */

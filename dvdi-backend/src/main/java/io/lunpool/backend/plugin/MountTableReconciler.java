@@ -22,6 +22,10 @@ import java.util.TreeSet;
  *   <li>A mount directly under the mount root that no entry names (the table was lost or written late) is an
  *       <b>orphan</b>: it is unmounted, and its volume (the directory's name) disconnected and detached when the
  *       control plane says it is attached to this host.</li>
+ *   <li>A volume the control plane has attached to this host that no entry names and nothing mounts (a mount cut
+ *       short by a crash of the machine before its reference was counted: the table's first step of a mount is
+ *       not forced to disk) is <b>released</b>: disconnected and detached. No acknowledged Mount is lost by this,
+ *       since every counted reference is on disk before Docker hears of it.</li>
  * </ol>
  *
  * Mounts deeper below the mount root (inside a volume) are not ours and are left alone. Deciding is pure
@@ -32,7 +36,7 @@ public final class MountTableReconciler {
     }
 
     /** One thing to do. */
-    public sealed interface Action permits Keep, Drop, TearDown, Orphan {
+    public sealed interface Action permits Keep, Drop, TearDown, Orphan, Release {
     }
 
     /** Rule 1. */
@@ -51,7 +55,16 @@ public final class MountTableReconciler {
     public record Orphan(String volume, Path mountpoint) implements Action {
     }
 
-    public static List<Action> decide(Collection<MountedVolume> table, Set<Path> mounted, Path mountRoot) {
+    /** Rule 5: attached here at the control plane, unknown to the table and not mounted; disconnect, detach. */
+    public record Release(String volume) implements Action {
+    }
+
+    /**
+     * The actions for the table's entries, the mount points under the root ({@code mounted}) and the volumes the
+     * control plane has attached to this host ({@code attachedHere}).
+     */
+    public static List<Action> decide(Collection<MountedVolume> table, Set<Path> mounted, Path mountRoot,
+                                      Set<String> attachedHere) {
         Path root = mountRoot.toAbsolutePath().normalize();
         Set<Path> present = new HashSet<>();
         for (Path p : mounted) {
@@ -71,9 +84,17 @@ public final class MountTableReconciler {
                 actions.add(new Drop(v));
             }
         }
+        Set<String> named = new HashSet<>();
+        table.forEach(v -> named.add(v.name()));
         for (Path p : new TreeSet<>(present)) {
             if (!claimed.contains(p) && root.equals(p.getParent())) {
                 actions.add(new Orphan(p.getFileName().toString(), p));
+                named.add(p.getFileName().toString());
+            }
+        }
+        for (String volume : new TreeSet<>(attachedHere)) {
+            if (!named.contains(volume)) {
+                actions.add(new Release(volume));
             }
         }
         return actions;

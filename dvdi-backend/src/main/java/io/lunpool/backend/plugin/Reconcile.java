@@ -4,6 +4,7 @@ import io.lunpool.backend.plugin.MountTableReconciler.Action;
 import io.lunpool.backend.plugin.MountTableReconciler.Drop;
 import io.lunpool.backend.plugin.MountTableReconciler.Keep;
 import io.lunpool.backend.plugin.MountTableReconciler.Orphan;
+import io.lunpool.backend.plugin.MountTableReconciler.Release;
 import io.lunpool.backend.plugin.MountTableReconciler.TearDown;
 import io.lunpool.core.Names;
 import io.lunpool.core.api.AttachRequest;
@@ -12,8 +13,10 @@ import io.lunpool.core.api.VolumeView;
 import io.lunpool.core.model.LunTarget;
 import io.lunpool.core.spi.HostConnector;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +41,21 @@ final class Reconcile {
 
     Outcome run() {
         PluginSettings s = mounts.settings();
+        List<String> failures = new ArrayList<>();
+        Set<String> attachedHere = new HashSet<>();
+        try {
+            controlPlane.list().stream().filter(v -> s.host().equals(v.attachedTo()))
+                    .forEach(v -> attachedHere.add(v.name()));
+        } catch (RuntimeException e) {
+            LOG.warn("reconcile: listing the volumes attached to this host ({}) failed; attachments without a"
+                    + " mount-table entry stay until the next start: {}", s.host(), e.toString());
+            failures.add("listing the volumes attached to " + s.host() + ": " + e);
+        }
         List<Action> actions = MountTableReconciler.decide(mounts.table().all(),
-                filesystem.mountedUnder(s.mountRoot()), s.mountRoot());
+                filesystem.mountedUnder(s.mountRoot()), s.mountRoot(), attachedHere);
         int kept = 0;
         int released = 0;
         int orphans = 0;
-        List<String> failures = new ArrayList<>();
         for (Action a : actions) {
             try {
                 if (a instanceof Keep) {
@@ -62,6 +74,11 @@ final class Reconcile {
                     LOG.info("reconcile: {} is mounted but not in the mount table; unmounting it", o.mountpoint());
                     orphan(o, s);
                     orphans++;
+                } else if (a instanceof Release r) {
+                    LOG.info("reconcile: volume {} is attached to this host ({}) but neither in the mount table nor"
+                            + " mounted; detaching it", r.volume(), s.host());
+                    releaseAttachment(r.volume(), s);
+                    released++;
                 }
             } catch (RuntimeException e) {
                 LOG.error("reconcile: {} failed", a, e);
@@ -82,10 +99,14 @@ final class Reconcile {
         }
         Optional<VolumeView> view = controlPlane.get(o.volume());
         if (view.isPresent() && s.host().equals(view.get().attachedTo())) {
-            // attaching again to the host that holds it changes nothing and tells us how to find the LUN
-            AttachmentView att = controlPlane.attach(o.volume(), new AttachRequest(s.host(), s.initiators(), false));
-            connector.disconnect(new LunTarget(att.lun(), att.backing()));
-            controlPlane.detach(o.volume(), s.host());
+            releaseAttachment(o.volume(), s);
         }
+    }
+
+    private void releaseAttachment(String volume, PluginSettings s) {
+        // attaching again to the host that holds it changes nothing and tells us how to find the LUN
+        AttachmentView att = controlPlane.attach(volume, new AttachRequest(s.host(), s.initiators(), false));
+        connector.disconnect(new LunTarget(att.lun(), att.backing()));
+        controlPlane.detach(volume, s.host());
     }
 }

@@ -64,6 +64,11 @@ public final class VolumeMounts {
         return table;
     }
 
+    /** Waits for cache files written behind the calls (known volumes) to reach their files. */
+    public void flush() {
+        known.flush();
+    }
+
     public void create(String name, Map<String, String> opts) {
         CreateVolumeRequest request = CreateOptions.toRequest(name, opts, settings.defaultPool());
         deadlines.run("create of volume " + name, settings.slowLimit(), () -> {

@@ -6,6 +6,7 @@ import io.lunpool.backend.plugin.MountTableReconciler.Action;
 import io.lunpool.backend.plugin.MountTableReconciler.Drop;
 import io.lunpool.backend.plugin.MountTableReconciler.Keep;
 import io.lunpool.backend.plugin.MountTableReconciler.Orphan;
+import io.lunpool.backend.plugin.MountTableReconciler.Release;
 import io.lunpool.backend.plugin.MountTableReconciler.TearDown;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,6 +58,29 @@ class MountTableReconcilerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void decides(String rule, List<MountedVolume> entries, Set<Path> mounted, List<Action> expected) {
-        assertThat(MountTableReconciler.decide(entries, mounted, ROOT)).as(rule).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(MountTableReconciler.decide(entries, mounted, ROOT, Set.of())).as(rule)
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    static Stream<Arguments> attachments() {
+        MountedVolume v1 = entry("v1", 1);
+        MountedVolume half = entry("half", 0);
+        return Stream.of(
+                Arguments.of("attached here, no entry, not mounted: released", List.of(), Set.of(), Set.of("cut"),
+                        List.of(new Release("cut"))),
+                Arguments.of("attached here with an entry: the entry's rule only", List.of(v1, half), Set.of(mp("v1")),
+                        Set.of("v1", "half"), List.of(new Keep(v1), new TearDown(half, false))),
+                Arguments.of("attached here and mounted without an entry: the orphan rule only", List.of(),
+                        Set.of(mp("lost")), Set.of("lost"), List.of(new Orphan("lost", mp("lost")))),
+                Arguments.of("all at once", List.of(v1), Set.of(mp("v1"), mp("lost")), Set.of("v1", "lost", "cut"),
+                        List.of(new Keep(v1), new Orphan("lost", mp("lost")), new Release("cut"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attachments")
+    void decidesAboutAttachmentsOfThisHost(String rule, List<MountedVolume> entries, Set<Path> mounted,
+                                           Set<String> attachedHere, List<Action> expected) {
+        assertThat(MountTableReconciler.decide(entries, mounted, ROOT, attachedHere)).as(rule)
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 }

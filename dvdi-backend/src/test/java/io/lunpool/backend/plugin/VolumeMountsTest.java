@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
 import io.lunpool.core.api.AttachRequest;
+import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,7 @@ class VolumeMountsTest {
         mounts.create("gone", null);
         mounts.get("gone");
         mounts.remove("gone");
+        mounts.flush(); // as a stop does: the known-volumes file is written behind the calls
         controlPlane.down(true);
         VolumeMounts restarted = service(Duration.ofSeconds(20));
         PluginVolume seen = restarted.get("seen");
@@ -212,12 +214,33 @@ class VolumeMountsTest {
     }
 
     @Test
+    void reconcileDetachesAVolumeAttachedHereThatTheTableDoesNotName() {
+        // a machine crash after the control plane attached "cut" and before the mount's reference was forced to disk
+        controlPlane.create(CreateOptions.toRequest("cut", null, "gold"));
+        AttachmentView att = controlPlane.attach("cut", new AttachRequest("agent-1", List.of(), false));
+        connector.connect(new io.lunpool.core.model.LunTarget(att.lun(), att.backing()));
+        controlPlane.create(CreateOptions.toRequest("elsewhere", null, "gold"));
+        controlPlane.attach("elsewhere", new AttachRequest("agent-2", List.of(), false));
+        mounts.mount("live", "A");
+
+        Reconcile.Outcome outcome = new Reconcile(mounts, controlPlane, connector, filesystem).run();
+
+        assertThat(outcome).isEqualTo(new Reconcile.Outcome(1, 1, 0, List.of()));
+        assertThat(controlPlane.attachedTo("cut")).isEmpty();
+        assertThat(controlPlane.attachedTo("elsewhere")).contains("agent-2");
+        assertThat(controlPlane.attachedTo("live")).contains("agent-1");
+        assertThat(connector.connected()).containsExactly(controlPlane.get("live").orElseThrow().lun());
+    }
+
+    @Test
     void reconcileFailuresAreReportedAndTheRestStillRuns() {
         mounts.mount("gone", "B");
         filesystem.umount(root.resolve("gone"));
         controlPlane.down(true);
         Reconcile.Outcome outcome = new Reconcile(mounts, controlPlane, connector, filesystem).run();
-        assertThat(outcome.failures()).singleElement().asString().contains("gone").contains("TRANSIENT");
+        assertThat(outcome.failures()).hasSize(2)
+                .anySatisfy(f -> assertThat(f).contains("listing the volumes attached to agent-1").contains("TRANSIENT"))
+                .anySatisfy(f -> assertThat(f).contains("gone").contains("TRANSIENT"));
         assertThat(table.get("gone")).isPresent();
         controlPlane.down(false);
         assertThat(new Reconcile(mounts, controlPlane, connector, filesystem).run().failures()).isEmpty();
