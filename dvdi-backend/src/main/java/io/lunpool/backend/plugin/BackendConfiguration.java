@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   host: agent-3                       # this host's id at the control plane (default: the hostname)
  *   initiators: [21:00:00:24:ff:4c:aa:01] # FC initiator WWPNs it attaches with (loop array: none)
  *   mountRoot: /var/lib/lunpool/mounts  # volumes are mounted at mountRoot/name
- *   stateDir: /var/lib/lunpool/backend  # the mount table, mounts.json
+ *   stateDir: /var/lib/lunpool/backend  # the mount table (mounts/<volume>.json) and known-volumes.json
  *   defaultPool: gold                   # pool for volumes created without --opt pool (default: the control plane's)
  *   createMountTimeout: 90s             # Create and Mount give up after this (Docker waits 120 s)
  *   operationTimeout: 45s               # every other call (Docker waits 60 s)
@@ -118,8 +118,8 @@ public class BackendConfiguration {
     }
 
     /** The mount table file. */
-    public Path mountTableFile() {
-        return stateDir.resolve("mounts.json");
+    public Path mountTableDir() {
+        return stateDir.resolve("mounts");
     }
 
     public PluginSettings toSettings() {

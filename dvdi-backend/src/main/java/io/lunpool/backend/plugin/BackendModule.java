@@ -27,7 +27,7 @@ public final class BackendModule {
 
     public BackendModule(BackendConfiguration config, ControlPlane controlPlane, HostConnector connector,
                          VolumeFilesystem filesystem) {
-        MountTable table = MountTable.load(config.mountTableFile());
+        MountTable table = MountTable.load(config.mountTableDir());
         this.executor = Executors.newCachedThreadPool(threads());
         this.mounts = new VolumeMounts(config.toSettings(), controlPlane, connector, filesystem, table, executor);
         this.reconcile = new Reconcile(mounts, controlPlane, connector, filesystem);
@@ -71,7 +71,7 @@ public final class BackendModule {
         if (r == null) {
             return HealthCheck.Result.unhealthy("the mount table has not been reconciled yet");
         }
-        String summary = mounts.table().all().size() + " volume(s) in the mount table " + mounts.table().file()
+        String summary = mounts.table().all().size() + " volume(s) in the mount table " + mounts.table().directory()
                 + "; start-up reconcile: " + r.kept() + " kept, " + r.released() + " released, " + r.orphans()
                 + " orphan mount(s) removed";
         if (!r.failures().isEmpty()) {

@@ -124,7 +124,7 @@ final class KnownVolumes {
         }
         try {
             // a cache: atomic, but not worth an fsync
-            MountTable.writeAtomically(file, bytes, false);
+            AtomicFiles.write(file, bytes, false);
         } catch (LunpoolException e) {
             LOG.warn("writing {} failed; Get may not answer for volumes created since while the control plane is"
                     + " unreachable: {}", file, e.getMessage());

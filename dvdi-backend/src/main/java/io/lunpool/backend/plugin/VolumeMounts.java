@@ -56,7 +56,7 @@ public final class VolumeMounts {
         this.connector = connector;
         this.filesystem = filesystem;
         this.table = table;
-        this.known = KnownVolumes.load(table.file().resolveSibling("known-volumes.json"));
+        this.known = KnownVolumes.load(table.directory().resolveSibling("known-volumes.json"));
         this.deadlines = new Deadlines(executor);
     }
 

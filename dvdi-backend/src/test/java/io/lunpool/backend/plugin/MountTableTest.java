@@ -23,7 +23,7 @@ class MountTableTest {
 
     @BeforeEach
     void setUp() {
-        file = dir.resolve("state/mounts.json");
+        file = dir.resolve("state/mounts");
         table = MountTable.load(file);
     }
 
@@ -99,44 +99,78 @@ class MountTableTest {
     }
 
     @Test
-    void rewritesLeaveOneCompleteFileAndNoTemporaryFiles() throws IOException {
+    void eachVolumeHasOneCompleteFileAndNoTemporaryFilesAreLeft() throws IOException {
         for (int i = 0; i < 20; i++) {
             table.begin(volume("v" + i));
             table.reference("v" + i, "id" + i);
             assertThat(MountTable.load(file).all()).hasSize(i + 1);
         }
-        try (Stream<Path> files = Files.list(file.getParent())) {
-            assertThat(files).containsExactly(file);
+        table.release("v3", "id3");
+        table.remove("v3");
+        try (Stream<Path> files = Files.list(file)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .hasSize(19).allMatch(n -> n.matches("v\\d+\\.json")).doesNotContain("v3.json");
         }
     }
 
     @Test
     void aLeftoverTemporaryFileDoesNotDisturbLoading() throws IOException {
         table.begin(volume("v1"));
-        Files.writeString(file.resolveSibling(".mounts.json.123.tmp"), "{\"vers");
+        Files.writeString(file.resolve(".v2.json.123.tmp"), "{\"vers");
         assertThat(MountTable.load(file).all()).extracting(MountedVolume::name).containsExactly("v1");
     }
 
     @Test
-    void missingFileIsAnEmptyTable() {
-        assertThat(MountTable.load(dir.resolve("nothing/here.json")).all()).isEmpty();
+    void missingDirectoryIsAnEmptyTable() {
+        assertThat(MountTable.load(dir.resolve("nothing/here")).all()).isEmpty();
     }
 
     @Test
-    void corruptFileIsAClearStartupError() throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "{\"version\":1,\"volumes\":[{\"name\":\"v1\"");
+    void corruptFileIsAClearStartupErrorNamingIt() throws IOException {
+        Files.createDirectories(file);
+        Files.writeString(file.resolve("v1.json"), "{\"version\":1,\"volume\":{\"name\":\"v1\"");
         assertThatThrownBy(() -> MountTable.load(file))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID))
-                .hasMessageContaining("mount table " + file + " is corrupt")
+                .hasMessageContaining("mount table " + file.resolve("v1.json") + " is corrupt")
                 .hasMessageContaining("/proc/self/mountinfo");
     }
 
     @Test
     void wrongVersionIsCorrupt() throws IOException {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "{\"version\":99,\"volumes\":[]}");
+        table.begin(volume("v1"));
+        Files.writeString(file.resolve("v1.json"), "{\"version\":99,\"volume\":null}");
         assertThatThrownBy(() -> MountTable.load(file)).hasMessageContaining("is corrupt");
+    }
+
+    @Test
+    void aFileHoldingAnotherVolumeIsCorrupt() throws IOException {
+        table.begin(volume("v1"));
+        Files.copy(file.resolve("v1.json"), file.resolve("v2.json"));
+        assertThatThrownBy(() -> MountTable.load(file)).hasMessageContaining("v2.json is corrupt")
+                .hasMessageContaining("holds volume v1");
+    }
+
+    @Test
+    void theSingleFileTableOfLunpool01IsTakenOverAndRemoved() throws IOException {
+        Path legacy = file.resolveSibling("mounts.json");
+        Files.writeString(legacy, """
+                {"version":1,"volumes":[{"name":"old","lun":"wwn-old","backing":"/array/old.img","fsType":"ext4",
+                 "mountpoint":"/var/lib/lunpool/mounts/old","createdAt":"2026-11-28T22:18:21Z","references":{"A":2}}]}
+                """);
+
+        MountTable loaded = MountTable.load(file);
+
+        assertThat(loaded.get("old")).get().extracting(MountedVolume::references).isEqualTo(Map.of("A", 2));
+        assertThat(legacy).doesNotExist();
+        assertThat(MountTable.load(file).get("old")).isPresent();
+    }
+
+    @Test
+    void aCorruptSingleFileTableIsAClearStartupError() throws IOException {
+        Path legacy = file.resolveSibling("mounts.json");
+        Files.writeString(legacy, "not json");
+        assertThatThrownBy(() -> MountTable.load(file)).hasMessageContaining(legacy + " is corrupt");
+        assertThat(legacy).exists();
     }
 
     @Test

@@ -39,7 +39,7 @@ class VolumeMountsTest {
     @BeforeEach
     void setUp() {
         root = dir.resolve("mounts");
-        table = MountTable.load(dir.resolve("state/mounts.json"));
+        table = MountTable.load(dir.resolve("state/mounts"));
         mounts = service(Duration.ofSeconds(20));
     }
 
@@ -86,7 +86,7 @@ class VolumeMountsTest {
         assertThat(connector.connected()).hasSize(1);
         assertThat(filesystem.isMounted(mp)).isTrue();
         assertThat(table.get("v1").orElseThrow().references()).isEqualTo(Map.of("A", 1));
-        assertThat(MountTable.load(table.file()).get("v1")).isPresent();
+        assertThat(MountTable.load(table.directory()).get("v1")).isPresent();
     }
 
     @Test
@@ -256,7 +256,7 @@ class VolumeMountsTest {
     @Test
     void afterAPluginRestartALiveMountIsStillReportedAndItsUnmountStillWorks() {
         Path mp = mounts.mount("v1", "A");
-        MountTable reloaded = MountTable.load(table.file());
+        MountTable reloaded = MountTable.load(table.directory());
         VolumeMounts restarted = new VolumeMounts(mounts.settings(), controlPlane, connector, filesystem, reloaded,
                 executor);
         assertThat(new Reconcile(restarted, controlPlane, connector, filesystem).run().kept()).isEqualTo(1);
@@ -271,10 +271,10 @@ class VolumeMountsTest {
         BackendConfiguration config = new BackendConfiguration();
         config.setStateDir(dir.resolve("broken"));
         config.setMountRoot(root);
-        java.nio.file.Files.createDirectories(config.getStateDir());
-        java.nio.file.Files.writeString(config.mountTableFile(), "not json");
+        java.nio.file.Files.createDirectories(config.mountTableDir());
+        java.nio.file.Files.writeString(config.mountTableDir().resolve("v1.json"), "not json");
         assertThatThrownBy(() -> new BackendModule(config, controlPlane, connector, filesystem))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID))
-                .hasMessageContaining(config.mountTableFile() + " is corrupt");
+                .hasMessageContaining(config.mountTableDir().resolve("v1.json") + " is corrupt");
     }
 }
