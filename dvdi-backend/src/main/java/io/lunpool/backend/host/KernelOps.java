@@ -31,12 +31,27 @@ interface KernelOps {
 
     /** System calls when the JNI library loads here, else the commands (the reason logged once). */
     static KernelOps forThisHost(CommandRunner runner) {
+        boolean first = Said.ONCE.compareAndSet(false, true);
         if (NativeHost.unavailableBecause().isEmpty()) {
+            if (first) {
+                LoggerFactory.getLogger(KernelOps.class).info("the host layer attaches loop devices and mounts by"
+                        + " system calls ({})", NativeHost.LIBRARY);
+            }
             return new SyscallKernelOps();
         }
-        LoggerFactory.getLogger(KernelOps.class).warn("the host layer runs losetup/mount/umount as commands (slower):"
-                + " the native library is unavailable: {}", NativeHost.unavailableBecause().get());
+        if (first) {
+            LoggerFactory.getLogger(KernelOps.class).warn("the host layer runs losetup/mount/umount as commands"
+                    + " (slower): the native library is unavailable: {}", NativeHost.unavailableBecause().get());
+        }
         return new CommandKernelOps(runner);
+    }
+
+    /** Which way the host layer went is logged once per process. */
+    final class Said {
+        static final java.util.concurrent.atomic.AtomicBoolean ONCE = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Said() {
+        }
     }
 
     /** The number N of /dev/loopN. */
