@@ -81,7 +81,7 @@ public final class PluginBench {
         tempDir = Files.createTempDirectory("lunpool-bench-");
         r.loadBefore = Machine.loadAverage();
         r.machine.putAll(new MachineFacts().collect(docker, tempDir));
-        r.config.putAll(Map.of("volumes", options.volumes(), "cycles", options.cycles(), "parallel",
+        r.config.putAll(Map.of("volumes", options.volumes(), "warmupVolumes", options.warmup(), "cycles", options.cycles(), "parallel",
                 options.parallel(), "dockerRunsPerDriver", options.runs(), "freshRounds", options.freshRounds(),
                 "freshPerRound", options.freshPerRound(), "pool", "64M ext4 LUNs, minFree " + options.poolSize()
                         + ", maintainer only between phases", "driver", LocalPlugin.DRIVER, "image", DockerCli.IMAGE));

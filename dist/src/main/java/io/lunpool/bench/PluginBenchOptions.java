@@ -12,6 +12,8 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
               --jar PATH          application jar to run 'local' from (default: the jar this class is in)
               --out DIR           results directory (default bench/results)
               --volumes N         phase 1: volumes through the socket (default 300)
+              --warmup N          phase 1: untimed volumes through the same steps first, so the plugin's JIT
+                                  is warm as in a long-running plugin (default 100)
               --cycles N          phase 2: fresh-volume cycles through the socket (default 400)
               --parallel N        phases 2 and 4: workers (default 8)
               --runs N            phase 3: interleaved docker runs per driver (default 30)
@@ -26,6 +28,7 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
         Path out = Path.of("bench/results");
         Path keepLog = null;
         int volumes = 300;
+        int warmup = 100;
         int cycles = 400;
         int parallel = 8;
         int runs = 30;
@@ -46,6 +49,7 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
                 case "--out" -> out = Path.of(v);
                 case "--keep-log" -> keepLog = Path.of(v);
                 case "--volumes" -> volumes = positive(a, v);
+                case "--warmup" -> warmup = positive(a, v);
                 case "--cycles" -> cycles = positive(a, v);
                 case "--parallel" -> parallel = positive(a, v);
                 case "--runs" -> runs = positive(a, v);
@@ -62,7 +66,8 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
             throw new IllegalArgumentException("application jar " + jar + " does not exist; build it with"
                     + " mvn -B -ntp -o -DskipTests -pl dist -am package");
         }
-        return new PluginBenchOptions(jar, out, keepLog, volumes, 10, cycles, parallel, runs, rounds, fresh, Duration.ofMinutes(minutes));
+        return new PluginBenchOptions(jar, out, keepLog, volumes, warmup, cycles, parallel, runs, rounds, fresh,
+                Duration.ofMinutes(minutes));
     }
 
     /** LUNs the pool keeps FREE: enough for the largest phase (each phase is seeded again before it starts). */

@@ -50,6 +50,8 @@ final class Report {
         }
         if (!r.socketOps.isEmpty()) {
             md.append("\n## Plugin socket, Docker-exact requests, one connection (ms)\n\n");
+            md.append("After ").append(r.config.get("warmupVolumes"))
+                    .append(" untimed volumes through the same steps (JIT warm-up).\n\n");
             md.append("| operation | n | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|\n");
             r.socketOps.forEach((op, s) -> md.append("| ").append(op).append(" | ").append(s.count()).append(" | ")
                     .append(s.p50()).append(" | ").append(s.p90()).append(" | ").append(s.p99()).append(" | ")
