@@ -8,16 +8,15 @@ import io.lunpool.core.api.VolumeView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * can still answer for them while the control plane is unreachable: dockerd, starting up, forgets every
  * volume whose Get returns an error (spec §0.12). Kept in {@code known-volumes.json} beside the mount
  * table, rewritten atomically when the set changes, behind the calls that change it: one writer thread writes the
- * newest set after each change, so a burst of creates costs one write and no create waits for it (it is a cache:
- * a crash may lose the last changes, and the next Get or List brings them back).
+ * newest set {@link #DELAY} after a change, so a burst of creates costs one write and no create waits for it or has
+ * its ZooKeeper fsync carry the rename's metadata (it is a cache: a crash may lose the last second of changes, and
+ * the next Get or List brings them back; a clean stop writes them, {@link #flush}).
  */
 final class KnownVolumes {
     private static final Logger LOG = LoggerFactory.getLogger(KnownVolumes.class);
     private static final ObjectMapper JSON = Json.mapper();
-    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+    static final Duration DELAY = Duration.ofSeconds(1);
+    private static final ScheduledExecutorService WRITER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "known-volumes-writer");
         t.setDaemon(true);
         return t;
@@ -41,6 +42,8 @@ final class KnownVolumes {
     private final Map<String, Instant> volumes;
     /** Guarded by {@code this}: a write is queued that has not taken its snapshot yet. */
     private boolean writeQueued;
+    /** Held while a snapshot is taken and written, so that an older snapshot never lands after a newer one. */
+    private final Object writing = new Object();
 
     private KnownVolumes(Path file, Map<String, Instant> volumes) {
         this.file = file;
@@ -96,38 +99,37 @@ final class KnownVolumes {
     private void persist() {
         if (!writeQueued) {
             writeQueued = true;
-            WRITER.execute(this::write);
+            WRITER.schedule(this::write, DELAY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Waits for the writes queued so far (shutdown, tests). */
+    /** Writes a pending change now (a stop, tests). */
     void flush() {
-        try {
-            WRITER.submit(() -> { }).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("waiting for the known-volumes file to be written failed: {}", e.toString());
-        }
+        write();
     }
 
     private void write() {
-        byte[] bytes;
-        synchronized (this) {
-            writeQueued = false;
-            try {
-                bytes = JSON.writeValueAsBytes(volumes);
-            } catch (IOException e) {
-                LOG.error("encoding the known volumes failed", e);
-                return;
+        synchronized (writing) {
+            byte[] bytes;
+            synchronized (this) {
+                if (!writeQueued) {
+                    return;
+                }
+                writeQueued = false;
+                try {
+                    bytes = JSON.writeValueAsBytes(volumes);
+                } catch (IOException e) {
+                    LOG.error("encoding the known volumes failed", e);
+                    return;
+                }
             }
-        }
-        try {
-            // a cache: atomic, but not worth an fsync
-            AtomicFiles.write(file, bytes, false);
-        } catch (LunpoolException e) {
-            LOG.warn("writing {} failed; Get may not answer for volumes created since while the control plane is"
-                    + " unreachable: {}", file, e.getMessage());
+            try {
+                // a cache: atomic, but not worth an fsync
+                AtomicFiles.write(file, bytes, false);
+            } catch (LunpoolException e) {
+                LOG.warn("writing {} failed; Get may not answer for volumes created since while the control plane"
+                        + " is unreachable: {}", file, e.getMessage());
+            }
         }
     }
 }
