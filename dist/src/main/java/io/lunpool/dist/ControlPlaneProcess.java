@@ -3,6 +3,7 @@ package io.lunpool.dist;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.lunpool.core.LunpoolException;
+import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.spi.LunChores;
 import io.lunpool.scheduler.ControlPlane;
 import io.lunpool.scheduler.array.LoopArray;
@@ -37,6 +38,7 @@ final class ControlPlaneProcess {
     /** As above; {@code ready} runs once the server is up, this instance leads and the configured pools exist. */
     static ControlPlane wire(Environment env, LunpoolConfiguration cfg, LunChores chores, Runnable ready)
             throws Exception {
+        checkPools(cfg.controlPlane);
         ZooKeeperConfig zk = cfg.zookeeper;
         String connect = zk.connect;
         if (connect == null || connect.isBlank()) {
@@ -75,6 +77,22 @@ final class ControlPlaneProcess {
             }
         });
         return controlPlane;
+    }
+
+    /**
+     * Refuses to start on a configured pool that could never be created (bad name, size, counts or fsType), naming
+     * it: otherwise the process would run without it and every create for it would fail later.
+     */
+    static void checkPools(ControlPlaneConfig cp) {
+        PoolPolicy defaults = cp.settings().newPoolPolicy();
+        for (Map.Entry<String, PoolConfig> e : cp.pools.entrySet()) {
+            try {
+                ControlPlane.policy(e.getKey(), e.getValue() == null ? null : e.getValue().request(), defaults);
+            } catch (LunpoolException bad) {
+                throw new LunpoolException(bad.reason(), "controlPlane.pools." + e.getKey() + " in the configuration"
+                        + " file: " + bad.getMessage(), bad);
+            }
+        }
     }
 
     /** Creates the configured pools that do not exist yet, once this instance leads (waits up to 2 minutes). */

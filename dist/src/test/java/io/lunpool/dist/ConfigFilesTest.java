@@ -40,6 +40,37 @@ class ConfigFilesTest {
                 .contains("local.yml", "scheduler.yml", "backend.yml");
     }
 
+    @ParameterizedTest
+    @MethodSource("examples")
+    void everyExamplesPoolsPassTheStartUpCheck(Path file) throws Exception {
+        LunpoolConfiguration cfg = factory.build(new FileConfigurationSourceProvider(), file.toString());
+        ControlPlaneProcess.checkPools(cfg.controlPlane); // throws on a pool the control plane would refuse
+    }
+
+    @Test
+    void aConfiguredPoolThatCouldNeverBeCreatedStopsTheStartNamingIt() throws Exception {
+        Path bad = Files.createTempFile("bad", ".yml");
+        try {
+            Files.writeString(bad, "controlPlane:\n  pools:\n    p:\n      lunSize: 64M\n");
+            LunpoolConfiguration badName = factory.build(new FileConfigurationSourceProvider(), bad.toString());
+            assertThatThrownBy(() -> ControlPlaneProcess.checkPools(badName.controlPlane))
+                    .isInstanceOfSatisfying(io.lunpool.core.LunpoolException.class,
+                            e -> assertThat(e.reason()).isEqualTo(io.lunpool.core.Reason.INVALID))
+                    .hasMessageContaining("controlPlane.pools.p in the configuration file")
+                    .hasMessageContaining("pool name 'p' is not valid");
+            Files.writeString(bad, "controlPlane:\n  pools:\n    gold:\n      lunSize: 64M\n      fsType: xfs\n");
+            LunpoolConfiguration smallXfs = factory.build(new FileConfigurationSourceProvider(), bad.toString());
+            assertThatThrownBy(() -> ControlPlaneProcess.checkPools(smallXfs.controlPlane))
+                    .hasMessageContaining("controlPlane.pools.gold");
+            Files.writeString(bad, "controlPlane:\n  pools:\n    gold:\n      lunSize: 12 parsecs\n");
+            LunpoolConfiguration badSize = factory.build(new FileConfigurationSourceProvider(), bad.toString());
+            assertThatThrownBy(() -> ControlPlaneProcess.checkPools(badSize.controlPlane))
+                    .hasMessageContaining("controlPlane.pools.gold").hasMessageContaining("12 parsecs");
+        } finally {
+            Files.delete(bad);
+        }
+    }
+
     @Test
     void unknownFieldsAreRefusedWithTheirName() throws Exception {
         Path bad = Files.createTempFile("bad", ".yml");

@@ -147,19 +147,27 @@ public final class ControlPlane implements AutoCloseable {
 
     public PoolView setPool(String name, PoolRequest req) {
         Names.pool(name);
+        PoolPolicy base = reader.pool(name).map(PoolView::policy).orElse(settings.newPoolPolicy());
+        write(new Request.PutPool(name, policy(name, req, base)));
+        return pool(name);
+    }
+
+    /**
+     * The policy a pool request sets: the request's fields over {@code base} (the pool's current policy, or the
+     * defaults for a new pool), validated. Pure; INVALID naming the problem for a bad name or request.
+     */
+    public static PoolPolicy policy(String name, PoolRequest req, PoolPolicy base) {
+        Names.pool(name);
         if (req == null) {
             throw LunpoolException.invalid("the request body is missing; send {\"lunSize\": \"1G\", \"minFree\": 2, ...}");
         }
-        PoolPolicy base = reader.pool(name).map(PoolView::policy).orElse(settings.newPoolPolicy());
-        PoolPolicy policy = new PoolPolicy(
+        return new PoolPolicy(
                 req.lunSize() == null ? base.lunSizeBytes() : Sizes.parse(req.lunSize()),
                 req.minFree() == null ? base.minFree() : req.minFree(),
                 req.maxFree() == null ? base.maxFree() : req.maxFree(),
                 req.fsType() == null ? base.fsType() : FsType.of(req.fsType()),
                 req.mkfsOptions() == null ? base.mkfsOptions() : req.mkfsOptions(),
                 req.maxLuns() == null ? base.maxLuns() : req.maxLuns()).validate();
-        write(new Request.PutPool(name, policy));
-        return pool(name);
     }
 
     public List<PoolView> pools() {
