@@ -60,12 +60,26 @@ final class NativeHost {
     /** 1 when the path is the root of a mount, 0 when not, -1 when the kernel cannot tell (statx before 5.8). */
     static native int isMountRoot(String path);
 
+    /** Whether a kernel release ("6.1.0-18-amd64") has the LOOP_CONFIGURE ioctl the attach uses: 5.8 or later. */
+    static boolean hasLoopConfigure(String release) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        if (!m.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major > 5 || (major == 5 && minor >= 8);
+    }
+
     private static String load() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return "not Linux (" + System.getProperty("os.name") + ")";
         }
         if ("false".equals(System.getProperty("lunpool.host.native"))) {
             return "switched off with -Dlunpool.host.native=false";
+        }
+        if (!hasLoopConfigure(System.getProperty("os.version", ""))) {
+            return "Linux " + System.getProperty("os.version") + " has no LOOP_CONFIGURE (Linux 5.8 or later)";
         }
         String resource = "/native/linux-" + System.getProperty("os.arch") + "/" + LIBRARY;
         try (InputStream in = NativeHost.class.getResourceAsStream(resource)) {

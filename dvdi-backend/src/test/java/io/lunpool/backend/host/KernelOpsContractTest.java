@@ -45,6 +45,18 @@ class KernelOpsContractTest {
         assertThat(HostLayer.local().kernelOps()).isEqualTo("syscalls");
     }
 
+    @Test
+    void theSystemCallsAreUsedOnlyOnKernelsWithLoopConfigure() {
+        assertThat(NativeHost.hasLoopConfigure("6.18.44-fc-v657")).isTrue();
+        assertThat(NativeHost.hasLoopConfigure("6.1.0-18-amd64")).isTrue();
+        assertThat(NativeHost.hasLoopConfigure("5.8.0")).isTrue();
+        assertThat(NativeHost.hasLoopConfigure("5.15.0-91-generic")).isTrue();
+        assertThat(NativeHost.hasLoopConfigure("5.4.0-150-generic")).isFalse();
+        assertThat(NativeHost.hasLoopConfigure("4.19.0-26-amd64")).isFalse();
+        assertThat(NativeHost.hasLoopConfigure("")).isFalse();
+        assertThat(NativeHost.hasLoopConfigure("unknown")).isFalse();
+    }
+
     @ParameterizedTest
     @MethodSource("both")
     void attachBindsTheFileToALoopDeviceWithDirectIo(KernelOps kernel) throws Exception {
