@@ -13,7 +13,8 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
               --out DIR           results directory (default bench/results)
               --volumes N         phase 1: volumes through the socket (default 300)
               --warmup N          phase 1: untimed volumes through the same steps first, so the plugin's JIT
-                                  is warm as in a long-running plugin (default 100)
+                                  is warm as in a long-running plugin (default 400: after 100 the JIT still
+                                  compiles hundreds of methods a second, measured with -XX:+LogCompilation)
               --cycles N          phase 2: fresh-volume cycles through the socket (default 400)
               --parallel N        phases 2 and 4: workers (default 8)
               --runs N            phase 3: interleaved docker runs per driver (default 30)
@@ -28,7 +29,7 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
         Path out = Path.of("bench/results");
         Path keepLog = null;
         int volumes = 300;
-        int warmup = 100;
+        int warmup = 400;
         int cycles = 400;
         int parallel = 8;
         int runs = 30;
