@@ -42,11 +42,6 @@ final class LoopDevices {
         return found;
     }
 
-    /** The loop devices backed by exactly this file (a real path). */
-    static List<Path> backedBy(Path realBacking) {
-        return backedBy(realBacking::equals).stream().map(Binding::device).toList();
-    }
-
     /** The backing file of one device (one sysfs read); empty when it is unbound or does not exist. */
     static java.util.Optional<Path> backingOf(Path device) {
         return java.util.Optional.ofNullable(readBacking(SYS_BLOCK.resolve(device.getFileName().toString())));

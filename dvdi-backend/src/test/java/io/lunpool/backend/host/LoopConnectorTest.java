@@ -126,7 +126,9 @@ class LoopConnectorTest {
                 devices.add(f.get());
             }
             assertThat(devices).containsOnly(devices.get(0));
-            assertThat(LoopDevices.backedBy(Path.of(lun.backing()).toRealPath())).containsExactly(devices.get(0));
+            Path real = Path.of(lun.backing()).toRealPath();
+            assertThat(LoopDevices.backedBy(real::equals)).extracting(LoopDevices.Binding::device)
+                    .containsExactly(devices.get(0));
         } finally {
             pool.shutdown();
         }
