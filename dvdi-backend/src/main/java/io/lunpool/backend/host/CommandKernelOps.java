@@ -80,7 +80,7 @@ final class CommandKernelOps implements KernelOps {
 
     @Override
     public boolean isMountPoint(Path dir) {
-        return MountInfoParser.current().stream().anyMatch(m -> m.mountPoint().equals(dir));
+        return MountInfoParser.isMountPoint(dir);
     }
 
     @Override

@@ -27,6 +27,11 @@ final class MountInfoParser {
         }
     }
 
+    /** Whether something is mounted on the directory, by the mount table (the slow way: it grows with every mount). */
+    static boolean isMountPoint(java.nio.file.Path dir) {
+        return current().stream().anyMatch(m -> m.mountPoint().equals(dir));
+    }
+
     static List<MountInfo> parse(String text) {
         List<MountInfo> mounts = new ArrayList<>();
         for (String line : text.split("\n")) {

@@ -63,7 +63,7 @@ final class SyscallKernelOps implements KernelOps {
         if (root >= 0) {
             return root == 1;
         }
-        return MountInfoParser.current().stream().anyMatch(m -> m.mountPoint().equals(dir));
+        return MountInfoParser.isMountPoint(dir);
     }
 
     @Override
