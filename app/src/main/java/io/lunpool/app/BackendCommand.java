@@ -1,0 +1,23 @@
+package io.lunpool.app;
+
+import io.dropwizard.core.setup.Environment;
+import io.lunpool.backend.host.HostFilesystem;
+import io.lunpool.backend.host.HostLayer;
+import io.lunpool.backend.plugin.BackendModule;
+import io.lunpool.backend.plugin.RestControlPlane;
+import io.lunpool.core.api.LunpoolClient;
+import java.net.URI;
+
+/** {@code lunpool backend conf/backend.yml}: the Docker volume plugin of one host, against a remote control plane. */
+final class BackendCommand extends ModeCommand {
+    BackendCommand(LunpoolApplication app) {
+        super(app, "backend", "Runs the Docker volume plugin of this host against the control plane's REST API");
+    }
+
+    @Override
+    void wire(Environment env, LunpoolConfiguration cfg) {
+        HostLayer host = HostLayer.local();
+        new BackendModule(cfg.backend, new RestControlPlane(new LunpoolClient(URI.create(cfg.controlPlaneUrl))),
+                host.loopConnector(), new HostFilesystem(host.mounter())).register(env);
+    }
+}
