@@ -6,6 +6,7 @@ import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
 import io.lunpool.core.spi.StorageArray;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.CommitFailedException;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.StateStore;

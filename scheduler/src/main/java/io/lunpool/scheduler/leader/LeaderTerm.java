@@ -6,7 +6,7 @@ import io.lunpool.core.spi.StorageArray;
 import io.lunpool.scheduler.batch.BatchPlanner;
 import io.lunpool.scheduler.batch.Batcher;
 import io.lunpool.scheduler.batch.BatcherSettings;
-import io.lunpool.scheduler.batch.Inventory;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.pool.PoolMaintainer;
 import io.lunpool.scheduler.store.StateStore;
 import java.time.Clock;
