@@ -6,6 +6,7 @@ import io.lunpool.core.LunpoolException;
 import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.spi.LunChores;
 import io.lunpool.scheduler.ControlPlane;
+import io.lunpool.scheduler.RequestTranslator;
 import io.lunpool.scheduler.array.LoopArray;
 import io.lunpool.scheduler.rest.ControlPlaneWiring;
 import io.lunpool.scheduler.store.ZkPaths;
@@ -87,7 +88,7 @@ final class ControlPlaneProcess {
         PoolPolicy defaults = cp.settings().newPoolPolicy();
         for (Map.Entry<String, PoolConfig> e : cp.pools.entrySet()) {
             try {
-                ControlPlane.policy(e.getKey(), e.getValue() == null ? null : e.getValue().request(), defaults);
+                RequestTranslator.policy(e.getKey(), e.getValue() == null ? null : e.getValue().request(), defaults);
             } catch (LunpoolException bad) {
                 throw new LunpoolException(bad.reason(), "controlPlane.pools." + e.getKey() + " in the configuration"
                         + " file: " + bad.getMessage(), bad);
