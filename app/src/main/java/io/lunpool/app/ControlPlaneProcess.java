@@ -6,8 +6,10 @@ import io.lunpool.core.LunpoolException;
 import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.spi.LunChores;
 import io.lunpool.scheduler.ControlPlane;
+import io.lunpool.scheduler.RequestTranslator;
+import io.lunpool.scheduler.admin.AdminWiring;
 import io.lunpool.scheduler.array.LoopArray;
-import io.lunpool.scheduler.rest.ControlPlaneWiring;
+import io.lunpool.scheduler.rest.RestWiring;
 import io.lunpool.scheduler.store.ZkPaths;
 import io.lunpool.scheduler.store.ZkStateStore;
 import io.lunpool.scheduler.zk.CuratorClients;
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires a control-plane instance into a Dropwizard environment: ZooKeeper (embedded when no connect
- * string is configured), the Curator client, the store, the loop array, the control plane and its REST
- * API, and the pools the configuration asks for.
+ * string is configured), the Curator client, the store, the loop array, the control plane with its REST
+ * API, health checks and tasks, and the pools the configuration asks for.
  */
 final class ControlPlaneProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneProcess.class);
@@ -56,7 +58,19 @@ final class ControlPlaneProcess {
         ControlPlaneConfig cp = cfg.controlPlane;
         ControlPlane controlPlane = new ControlPlane(client, paths, store, cp.advertiseUrl,
                 new LoopArray(Path.of(cp.arrayDirectory)), chores, cp.settings(), Clock.systemUTC(), env.metrics());
-        ControlPlaneWiring.register(env, client, controlPlane);
+        RestWiring.register(env, controlPlane);
+        AdminWiring.register(env, client, controlPlane);
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void start() throws Exception {
+                controlPlane.start();
+            }
+
+            @Override
+            public void stop() {
+                controlPlane.close();
+            }
+        });
         // in the background: the server (and the plugin socket: Get works on a follower too) must not wait for
         // the lead, which after an unclean restart waits for the old session to expire
         Thread pools = new Thread(() -> {
@@ -87,7 +101,7 @@ final class ControlPlaneProcess {
         PoolPolicy defaults = cp.settings().newPoolPolicy();
         for (Map.Entry<String, PoolConfig> e : cp.pools.entrySet()) {
             try {
-                ControlPlane.policy(e.getKey(), e.getValue() == null ? null : e.getValue().request(), defaults);
+                RequestTranslator.policy(e.getKey(), e.getValue() == null ? null : e.getValue().request(), defaults);
             } catch (LunpoolException bad) {
                 throw new LunpoolException(bad.reason(), "controlPlane.pools." + e.getKey() + " in the configuration"
                         + " file: " + bad.getMessage(), bad);

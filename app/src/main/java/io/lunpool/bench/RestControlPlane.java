@@ -1,6 +1,6 @@
 package io.lunpool.bench;
 
-import io.lunpool.scheduler.batch.Inventory;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.ZkPaths;
 import io.lunpool.scheduler.store.ZkStateStore;
 import io.lunpool.scheduler.zk.CuratorClients;

@@ -3,57 +3,21 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lunpool.backend.host.HostCleanup;
 import io.lunpool.core.model.Lun;
 import io.lunpool.core.model.LunState;
 import io.lunpool.scheduler.store.Kind;
-import io.lunpool.scheduler.store.StateStore;
 import io.lunpool.scheduler.store.Versioned;
-import io.lunpool.scheduler.store.ZkPaths;
-import io.lunpool.scheduler.store.ZkStateStore;
-import io.lunpool.scheduler.zk.CuratorClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.stream.Stream;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin connector: health checks, metrics and the tasks, against real loop LUNs (root). */
 class AdminTest {
-    private static final String ROOT = "/lunpool-admin";
-    @TempDir
-    static Path dir;
-    private static TestingServer zk;
-    private static ControlPlaneApp app;
-    private static CuratorFramework curator;
-    private static StateStore store;
-
-    @BeforeAll
-    static void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer();
-        app = ControlPlaneApp.startLeader(zk.getConnectString(), ROOT, dir.resolve("array"));
-        curator = CuratorClients.start(zk.getConnectString(), Duration.ofSeconds(4));
-        store = ZkStateStore.create(curator, new ZkPaths(ROOT));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            for (AutoCloseable c : new AutoCloseable[] {app, curator, zk}) {
-                if (c != null) {
-                    c.close();
-                }
-            }
-        } finally {
-            HostCleanup.releaseUnder(dir);
-        }
-    }
+    @RegisterExtension
+    static final ControlPlaneAppExtension cluster = new ControlPlaneAppExtension("/lunpool-admin");
+    private static final ControlPlaneApp app = cluster.leader();
 
     private static JsonNode health() {
         Http.Reply r = app.admin().get("/healthcheck");
@@ -62,7 +26,7 @@ class AdminTest {
     }
 
     private static Stream<Versioned<Lun>> luns(String pool, LunState state) {
-        return store.list(Kind.LUN).stream()
+        return cluster.store().list(Kind.LUN).stream()
                 .filter(l -> l.value().pool().equals(pool) && l.value().state() == state);
     }
 
@@ -93,7 +57,7 @@ class AdminTest {
         assertThat(counts.path("failed").asInt()).isZero();
         for (Versioned<Lun> l : luns("refill", LunState.FREE).toList()) {
             Path image = Path.of(l.value().backing());
-            assertThat(image).as("backing file of %s", l.key()).startsWith(app.arrayDirectory).isRegularFile();
+            assertThat(image).as("backing file of %s", l.key()).startsWith(app.arrayDirectory()).isRegularFile();
             assertThat(Files.size(image)).isEqualTo(16L << 20);
         }
         assertThat(health().path("pools").path("message").asText()).doesNotContain("pool refill");
@@ -109,11 +73,11 @@ class AdminTest {
         Http.Reply task = app.admin().post("/tasks/wipe-lun?wwn=" + wwn, "");
         assertThat(task.status()).as(task.toString()).isEqualTo(200);
         assertThat(task.body()).contains(wwn).contains("WIPING");
-        assertThat(store.get(Kind.LUN, wwn).orElseThrow().value().state()).isEqualTo(LunState.WIPING);
+        assertThat(cluster.store().get(Kind.LUN, wwn).orElseThrow().value().state()).isEqualTo(LunState.WIPING);
         assertThat(app.http().get("/v1/pools/wipe").json().path("counts").path("wiping").asInt()).isEqualTo(1);
 
         assertThat(app.admin().post("/tasks/run-maintainer", "").status()).isEqualTo(200);
-        assertThat(store.get(Kind.LUN, wwn).orElseThrow().value().state()).isEqualTo(LunState.FREE);
+        assertThat(cluster.store().get(Kind.LUN, wwn).orElseThrow().value().state()).isEqualTo(LunState.FREE);
 
         Http.Reply unknown = app.admin().post("/tasks/wipe-lun?wwn=naa.0000", "");
         assertThat(unknown.status()).as(unknown.toString()).isBetween(400, 599);

@@ -3,38 +3,28 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lunpool.backend.host.HostCleanup;
-import io.lunpool.scheduler.ZkState;
-import io.lunpool.scheduler.zk.CuratorClients;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of bad input gets a 4xx with {@code {"reason","message"}} naming the problem, and ZooKeeper
  * holds exactly what it held before (every node, data and version).
  */
 class BadInputTest {
-    private static final String ROOT = "/lunpool-bad-input";
     private static final String LONG = "v".repeat(300);
-    @TempDir
-    static Path dir;
-    private static TestingServer zk;
-    private static ControlPlaneApp app;
-    private static CuratorFramework curator;
+    @RegisterExtension
+    static final ControlPlaneAppExtension cluster = new ControlPlaneAppExtension("/lunpool-bad-input");
+    private static final ControlPlaneApp app = cluster.leader();
 
     /** One bad request: what is sent, the status and reason expected, and words the message must hold. */
     record Case(String label, String method, String path, String contentType, Supplier<HttpRequest.BodyPublisher> body,
@@ -145,45 +135,24 @@ class BadInputTest {
     }
 
     @BeforeAll
-    static void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer();
-        app = ControlPlaneApp.startLeader(zk.getConnectString(), ROOT, dir.resolve("array"));
-        curator = CuratorClients.start(zk.getConnectString(), Duration.ofSeconds(4));
+    static void goldPoolWithOneVolume() throws Exception {
         Http http = app.http();
         assertThat(http.put("/v1/pools/gold", "{\"lunSize\":\"16M\",\"minFree\":0,\"maxFree\":1}").status())
                 .isEqualTo(200);
         assertThat(http.post("/v1/volumes", volume("bv-1", "8M")).status()).isEqualTo(201);
         Await.until(Duration.ofSeconds(20), () -> {
             try {
-                return ZkState.dump(curator, ROOT).equals(ZkState.dump(curator, ROOT));
+                return cluster.dump().equals(cluster.dump());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }, "ZooKeeper settles after the set-up");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (app != null) {
-                app.close();
-            }
-            if (curator != null) {
-                curator.close();
-            }
-            if (zk != null) {
-                zk.close();
-            }
-        } finally {
-            HostCleanup.releaseUnder(dir);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void badInputIsRefusedAndChangesNothing(Case c) throws Exception {
-        Map<String, String> before = ZkState.dump(curator, ROOT);
+        Map<String, String> before = cluster.dump();
         Http.Reply reply = app.http().send(c.method(), c.path(), c.contentType(),
                 c.body() == null ? null : c.body().get());
         assertThat(reply.status()).as("%s: %s", c.label(), reply).isEqualTo(c.status());
@@ -192,19 +161,19 @@ class BadInputTest {
         JsonNode body = reply.json();
         assertThat(body.path("reason").asText()).as("%s: %s", c.label(), reply).isEqualTo(c.reason());
         assertThat(body.path("message").asText()).as("%s: %s", c.label(), reply).contains(c.messageHas());
-        assertThat(ZkState.dump(curator, ROOT)).as("ZooKeeper after %s", c.label()).isEqualTo(before);
+        assertThat(cluster.dump()).as("ZooKeeper after %s", c.label()).isEqualTo(before);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("encodedPaths")
     void encodedSeparatorsInAPathAreRefusedAndChangeNothing(String path) throws Exception {
-        Map<String, String> before = ZkState.dump(curator, ROOT);
+        Map<String, String> before = cluster.dump();
         for (String method : List.of("GET", "DELETE", "PUT", "POST")) {
             Http.Reply reply = app.http().send(method, path, "application/json",
                     HttpRequest.BodyPublishers.ofString("{\"host\":\"h1\",\"lunSize\":\"16M\"}"));
             assertThat(reply.status()).as("%s %s: %s", method, path, reply).isBetween(400, 499);
         }
-        assertThat(ZkState.dump(curator, ROOT)).as("ZooKeeper after %s", path).isEqualTo(before);
+        assertThat(cluster.dump()).as("ZooKeeper after %s", path).isEqualTo(before);
         assertThat(app.http().get("/v1/volumes/bv-1").status()).as("bv-1 is still there").isEqualTo(200);
     }
 }

@@ -3,47 +3,21 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lunpool.backend.host.HostCleanup;
 import io.lunpool.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code lunpool pool ...} and {@code lunpool volume ...} run in-process through LunpoolApplication. */
 class CliTest {
-    @TempDir
-    static Path dir;
-    private static TestingServer zk;
-    private static ControlPlaneApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer();
-        app = ControlPlaneApp.startLeader(zk.getConnectString(), "/lunpool-cli", dir.resolve("array"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            for (AutoCloseable c : new AutoCloseable[] {app, zk}) {
-                if (c != null) {
-                    c.close();
-                }
-            }
-        } finally {
-            HostCleanup.releaseUnder(dir);
-        }
-    }
+    @RegisterExtension
+    static final ControlPlaneAppExtension cluster = new ControlPlaneAppExtension("/lunpool-cli");
+    private static final ControlPlaneApp app = cluster.leader();
 
     record Run(int exit, String out, String err) {
         JsonNode json() throws Exception {

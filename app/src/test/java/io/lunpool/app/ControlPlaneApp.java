@@ -10,20 +10,22 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
- * The real application, started in-process with the {@code scheduler} command on a given ZooKeeper:
- * ports are picked up front so {@code controlPlane.advertiseUrl} is this instance's real URL.
+ * The real application, run in-process with the {@code scheduler} command on a given ZooKeeper: ports are
+ * picked up front so {@code controlPlane.advertiseUrl} is this instance's real URL. The ZooKeeper connect
+ * string and the array directory are read when it starts. {@link ControlPlaneAppExtension} starts and stops it.
  */
 final class ControlPlaneApp implements AutoCloseable {
     static final String CONFIG = ResourceHelpers.resourceFilePath("control-plane-test.yml");
 
     final String url;
     final String adminUrl;
-    final Path arrayDirectory;
+    private final Supplier<Path> arrayDirectory;
     private final DropwizardTestSupport<LunpoolConfiguration> support;
 
-    private ControlPlaneApp(String connect, String zkRoot, Path arrayDirectory) {
+    ControlPlaneApp(Supplier<String> connect, String zkRoot, Supplier<Path> arrayDirectory) {
         int port = freePort();
         int adminPort = freePort();
         this.url = "http://127.0.0.1:" + port;
@@ -34,23 +36,22 @@ final class ControlPlaneApp implements AutoCloseable {
                 ConfigOverride.config("server.applicationConnectors[0].port", Integer.toString(port)),
                 ConfigOverride.config("server.adminConnectors[0].port", Integer.toString(adminPort)),
                 ConfigOverride.config("controlPlane.advertiseUrl", url),
-                ConfigOverride.config("controlPlane.arrayDirectory", arrayDirectory.toString()),
+                ConfigOverride.config("controlPlane.arrayDirectory", () -> arrayDirectory.get().toString()),
                 ConfigOverride.config("zookeeper.connect", connect),
                 ConfigOverride.config("zookeeper.root", zkRoot));
     }
 
-    /** Starts an instance; it may lead or follow, depending on who else runs on {@code zkRoot}. */
-    static ControlPlaneApp start(String connect, String zkRoot, Path arrayDirectory) throws Exception {
-        ControlPlaneApp app = new ControlPlaneApp(connect, zkRoot, arrayDirectory);
-        app.support.before();
-        return app;
+    /** Starts the instance; it may lead or follow, depending on who else runs on its ZooKeeper root. */
+    void start() throws Exception {
+        support.before();
     }
 
-    /** Starts an instance and waits until it leads. */
-    static ControlPlaneApp startLeader(String connect, String zkRoot, Path arrayDirectory) throws Exception {
-        ControlPlaneApp app = start(connect, zkRoot, arrayDirectory);
-        Await.until(Duration.ofSeconds(20), () -> app.client().leader().isLeader(), app.url + " leads");
-        return app;
+    void awaitLeading() throws InterruptedException {
+        Await.until(Duration.ofSeconds(20), () -> client().leader().isLeader(), url + " leads");
+    }
+
+    Path arrayDirectory() {
+        return arrayDirectory.get();
     }
 
     LunpoolClient client() {

@@ -3,57 +3,29 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lunpool.backend.host.HostCleanup;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.LeaderView;
 import io.lunpool.core.api.PoolRequest;
 import io.lunpool.core.api.VolumeView;
-import io.lunpool.scheduler.ZkState;
-import io.lunpool.scheduler.zk.CuratorClients;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two control-plane applications on one ZooKeeper root: the follower redirects writes and serves reads. */
 class FollowerRedirectTest {
-    private static final String ROOT = "/lunpool-redirect";
-    @TempDir
-    static Path dir;
-    private static TestingServer zk;
-    private static ControlPlaneApp leader;
-    private static ControlPlaneApp follower;
-    private static CuratorFramework curator;
+    @RegisterExtension
+    static final ControlPlaneAppExtension cluster = new ControlPlaneAppExtension("/lunpool-redirect");
+    private static final ControlPlaneApp leader = cluster.leader();
+    private static final ControlPlaneApp follower = cluster.follower();
 
     @BeforeAll
-    static void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer();
-        curator = CuratorClients.start(zk.getConnectString(), Duration.ofSeconds(4));
-        leader = ControlPlaneApp.startLeader(zk.getConnectString(), ROOT, dir.resolve("array-a"));
-        follower = ControlPlaneApp.start(zk.getConnectString(), ROOT, dir.resolve("array-b"));
+    static void followerSeesTheLeaderAndGoldExists() throws Exception {
         Await.until(Duration.ofSeconds(20), () -> leader.url.equals(follower.client().leader().leader()),
                 "the follower sees the leader");
         assertThat(leader.http().put("/v1/pools/gold", "{\"lunSize\":\"16M\",\"minFree\":0,\"maxFree\":2}").status())
                 .isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            for (AutoCloseable c : new AutoCloseable[] {follower, leader, curator, zk}) {
-                if (c != null) {
-                    c.close();
-                }
-            }
-        } finally {
-            HostCleanup.releaseUnder(dir);
-        }
     }
 
     @Test
@@ -68,7 +40,7 @@ class FollowerRedirectTest {
 
     @Test
     void writesToTheFollowerAre307ToTheLeaderWithTheSamePath() throws Exception {
-        Map<String, String> before = ZkState.dump(curator, ROOT);
+        Map<String, String> before = cluster.dump();
         record Write(String method, String path, String body) {
         }
         for (Write w : new Write[] {
@@ -83,7 +55,7 @@ class FollowerRedirectTest {
             assertThat(r.status()).as("%s %s: %s", w.method(), w.path(), r).isEqualTo(307);
             assertThat(r.location()).as("%s %s", w.method(), w.path()).contains(leader.url + w.path());
         }
-        assertThat(ZkState.dump(curator, ROOT)).as("a redirected write changes nothing").isEqualTo(before);
+        assertThat(cluster.dump()).as("a redirected write changes nothing").isEqualTo(before);
     }
 
     @Test

@@ -3,58 +3,26 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lunpool.backend.host.HostCleanup;
 import io.lunpool.scheduler.ZkState;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.ZkPaths;
-import io.lunpool.scheduler.store.ZkStateStore;
-import io.lunpool.scheduler.zk.CuratorClients;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST API of one leading control plane, over HTTP, with real loop LUNs behind the pool (root). */
 class RestApiTest {
     private static final String ROOT = "/lunpool-rest";
-    @TempDir
-    static Path dir;
-    private static TestingServer zk;
-    private static ControlPlaneApp app;
-    private static Http http;
-    private static CuratorFramework curator;
+    @RegisterExtension
+    static final ControlPlaneAppExtension cluster = new ControlPlaneAppExtension(ROOT);
+    private static final ControlPlaneApp app = cluster.leader();
+    private static final Http http = app.http();
 
     @BeforeAll
-    static void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer();
-        app = ControlPlaneApp.startLeader(zk.getConnectString(), ROOT, dir.resolve("array"));
-        http = app.http();
-        curator = CuratorClients.start(zk.getConnectString(), Duration.ofSeconds(4));
+    static void goldPoolWithFreeLuns() {
         assertThat(http.put("/v1/pools/gold", "{\"lunSize\":\"16M\",\"minFree\":2,\"maxFree\":3}").status())
                 .isEqualTo(200);
         assertThat(app.admin().post("/tasks/run-maintainer", "").status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        try {
-            if (app != null) {
-                app.close();
-            }
-            if (curator != null) {
-                curator.close();
-            }
-            if (zk != null) {
-                zk.close();
-            }
-        } finally {
-            HostCleanup.releaseUnder(dir);
-        }
     }
 
     private static String create(String name, String size, String options) {
@@ -159,7 +127,7 @@ class RestApiTest {
     void registeringAHostIsStored() throws Exception {
         Http.Reply r = http.post("/v1/hosts/agent-9", "{\"initiators\":[\"iqn.9\"],\"labels\":{\"rack\":\"r1\"}}");
         assertThat(r.status()).as(r.toString()).isEqualTo(204);
-        String node = ZkState.dump(curator, ROOT).get(new ZkPaths(ROOT).node(Kind.HOST, "agent-9"));
+        String node = cluster.dump().get(new ZkPaths(ROOT).node(Kind.HOST, "agent-9"));
         assertThat(node).as("host node").contains("iqn.9").contains("r1");
     }
 
@@ -188,7 +156,7 @@ class RestApiTest {
         assertThat(http.post("/v1/volumes", create("rv-count", "8M", "{}")).status()).isEqualTo(201);
         JsonNode after = http.get("/v1/pools/gold").json().path("counts");
         assertThat(after.path("claimed").asInt()).isEqualTo(before.path("claimed").asInt() + 1);
-        ZkState.assertNoLunClaimedTwice(ZkStateStore.create(curator, new ZkPaths(ROOT)));
+        ZkState.assertNoLunClaimedTwice(cluster.store());
     }
 
     @Test

@@ -5,8 +5,6 @@ import com.codahale.metrics.Timer;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Names;
 import io.lunpool.core.Reason;
-import io.lunpool.core.Sizes;
-import io.lunpool.core.VolumeOptions;
 import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
@@ -15,8 +13,6 @@ import io.lunpool.core.api.LeaderView;
 import io.lunpool.core.api.PoolRequest;
 import io.lunpool.core.api.PoolView;
 import io.lunpool.core.api.VolumeView;
-import io.lunpool.core.model.FsType;
-import io.lunpool.core.model.Host;
 import io.lunpool.core.model.LunState;
 import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.spi.LunChores;
@@ -25,6 +21,7 @@ import io.lunpool.scheduler.batch.Outcome;
 import io.lunpool.scheduler.batch.Request;
 import io.lunpool.scheduler.leader.LeaderTerm;
 import io.lunpool.scheduler.leader.Leadership;
+import io.lunpool.scheduler.leader.TermStarter;
 import io.lunpool.scheduler.store.StateStore;
 import io.lunpool.scheduler.store.ZkPaths;
 import java.time.Clock;
@@ -38,52 +35,29 @@ import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
- * One control-plane instance: validates what callers ask, sends writes to the leader's batcher (a
- * follower throws {@link NotLeaderException}), and answers reads from the leader's inventory or, on a
- * follower, from the store. REST resources, the CLI and local mode all come through here.
+ * One control-plane instance: checks what callers ask through the {@link RequestTranslator}, sends
+ * writes to the leader's batcher (a follower throws {@link NotLeaderException}) and waits for the answer
+ * up to the request timeout, and answers reads from the leader's inventory or, on a follower, from the
+ * store. REST resources, the CLI and local mode all come through here.
  */
 public final class ControlPlane implements AutoCloseable {
-    private final StateStore store;
     private final Leadership leadership;
     private final ControlPlaneSettings settings;
+    private final Clock clock;
+    private final RequestTranslator translator;
     private final StateReader reader;
-    private final Timer createTimer;
-    private final Timer deleteTimer;
-    private final Timer attachTimer;
-    private final Timer detachTimer;
+    private final ControlPlaneMetrics metrics;
 
     public ControlPlane(CuratorFramework client, ZkPaths paths, StateStore store, String selfUrl,
                         StorageArray array, LunChores chores, ControlPlaneSettings settings, Clock clock,
                         MetricRegistry metrics) {
-        this.store = store;
         this.settings = settings;
-        this.leadership = new Leadership(client, paths.leader(), selfUrl, token -> {
-            LeaderTerm term = new LeaderTerm(store, array, chores, settings.batcher(), settings.parallelChores(),
-                    token, clock, metrics);
-            if (term.maintainer() != null) {
-                term.maintainer().reconcileArray();
-                if (!settings.maintainerInterval().isZero()) {
-                    term.maintainer().start(settings.maintainerInterval().toMillis());
-                }
-            }
-            return term;
-        });
+        this.clock = clock;
+        this.translator = new RequestTranslator(settings.defaultPool());
+        this.leadership = new Leadership(client, paths.leader(), selfUrl, new TermStarter(store, array, chores,
+                settings.batcher(), settings.parallelChores(), settings.maintainerInterval(), clock, metrics));
         this.reader = new StateReader(store, leadership);
-        this.createTimer = metrics.timer("lunpool.volumes.create");
-        this.deleteTimer = metrics.timer("lunpool.volumes.delete");
-        this.attachTimer = metrics.timer("lunpool.volumes.attach");
-        this.detachTimer = metrics.timer("lunpool.volumes.detach");
-        metrics.gauge("lunpool.leader", () -> () -> leadership.isLeader() ? 1 : 0);
-        metrics.gauge("lunpool.pools.free", () -> () -> counts(PoolView.Counts::free));
-        metrics.gauge("lunpool.pools.failed", () -> () -> counts(PoolView.Counts::failed));
-    }
-
-    private java.util.Map<String, Integer> counts(java.util.function.ToIntFunction<PoolView.Counts> which) {
-        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
-        for (PoolView p : reader.pools()) {
-            out.put(p.name(), which.applyAsInt(p.counts()));
-        }
-        return out;
+        this.metrics = new ControlPlaneMetrics(metrics, leadership, reader::pools);
     }
 
     public void start() throws Exception {
@@ -94,80 +68,54 @@ public final class ControlPlane implements AutoCloseable {
         return leadership;
     }
 
-    public StateStore store() {
-        return store;
-    }
-
-    public ControlPlaneSettings settings() {
-        return settings;
-    }
-
     /** A create's answer: the volume, and whether this call made it (201) or it existed (200). */
     public record Created(VolumeView volume, boolean created) {
     }
 
     public Created createVolume(CreateVolumeRequest req) {
-        if (req == null) {
-            throw LunpoolException.invalid("the request body is missing; send {\"name\": ..., \"pool\": ..., \"size\": ...}");
-        }
-        String name = Names.volume(req.name());
-        String pool = req.pool() == null ? settings.defaultPool() : Names.pool(req.pool());
-        long size = req.size() == null ? 0 : Sizes.parse(req.size());
-        Request.CreateVolume create = new Request.CreateVolume(name, pool, size, VolumeOptions.validate(req.options()),
-                Validation.optionalText("requestId", req.requestId()), null);
-        Outcome.VolumeOutcome o = (Outcome.VolumeOutcome) createTimer.timeSupplier(() -> write(create));
-        return new Created(o.volume(), o.created());
-    }
-
-    public void deleteVolume(String name) {
-        Names.volume(name);
-        deleteTimer.timeSupplier(() -> write(new Request.DeleteVolume(name)));
-    }
-
-    public AttachmentView attach(String volume, AttachRequest req) {
-        Names.volume(volume);
-        if (req == null) {
-            throw LunpoolException.invalid("the request body is missing; send {\"host\": ..., \"initiators\": [...]}");
-        }
-        Request.Attach attach = new Request.Attach(volume, Validation.host(req.host()),
-                Validation.initiators(req.initiators()), req.preempt());
-        return ((Outcome.AttachmentOutcome) attachTimer.timeSupplier(() -> write(attach))).attachment();
-    }
-
-    public void detach(String volume, String host) {
-        Request.Detach detach = new Request.Detach(Names.volume(volume), Validation.host(host));
-        detachTimer.timeSupplier(() -> write(detach));
-    }
-
-    public void registerHost(String host, HostRequest req) {
-        HostRequest r = req == null ? new HostRequest(List.of(), java.util.Map.of()) : req;
-        write(new Request.PutHost(new Host(Validation.host(host), Validation.initiators(r.initiators()),
-                Validation.labels(r.labels()), java.time.Instant.now())));
-    }
-
-    public PoolView setPool(String name, PoolRequest req) {
-        Names.pool(name);
-        PoolPolicy base = reader.pool(name).map(PoolView::policy).orElse(settings.newPoolPolicy());
-        write(new Request.PutPool(name, policy(name, req, base)));
-        return pool(name);
+        return await(createVolumeAsync(req));
     }
 
     /**
-     * The policy a pool request sets: the request's fields over {@code base} (the pool's current policy, or the
-     * defaults for a new pool), validated. Pure; INVALID naming the problem for a bad name or request.
+     * Submits a create and returns without waiting. A bad request (INVALID) and a follower
+     * ({@link NotLeaderException}) throw here, before anything is submitted; what is decided after
+     * submission (NOT_FOUND, CONFLICT, EXHAUSTED, TRANSIENT when the term ends, ...) fails the future, with
+     * that {@link LunpoolException} as the cause of the {@link CompletionException} that {@code join()} throws.
      */
-    public static PoolPolicy policy(String name, PoolRequest req, PoolPolicy base) {
-        Names.pool(name);
-        if (req == null) {
-            throw LunpoolException.invalid("the request body is missing; send {\"lunSize\": \"1G\", \"minFree\": 2, ...}");
-        }
-        return new PoolPolicy(
-                req.lunSize() == null ? base.lunSizeBytes() : Sizes.parse(req.lunSize()),
-                req.minFree() == null ? base.minFree() : req.minFree(),
-                req.maxFree() == null ? base.maxFree() : req.maxFree(),
-                req.fsType() == null ? base.fsType() : FsType.of(req.fsType()),
-                req.mkfsOptions() == null ? base.mkfsOptions() : req.mkfsOptions(),
-                req.maxLuns() == null ? base.maxLuns() : req.maxLuns()).validate();
+    public CompletableFuture<Created> createVolumeAsync(CreateVolumeRequest req) {
+        return submit(translator.createVolume(req), metrics.create).thenApply(o -> {
+            Outcome.VolumeOutcome v = (Outcome.VolumeOutcome) o;
+            return new Created(v.volume(), v.created());
+        });
+    }
+
+    public void deleteVolume(String name) {
+        await(deleteVolumeAsync(name));
+    }
+
+    /** Submits a delete and returns without waiting; errors are split as for {@link #createVolumeAsync}. */
+    public CompletableFuture<Void> deleteVolumeAsync(String name) {
+        return submit(translator.deleteVolume(name), metrics.delete).thenApply(o -> null);
+    }
+
+    public AttachmentView attach(String volume, AttachRequest req) {
+        return ((Outcome.AttachmentOutcome) await(submit(translator.attach(volume, req), metrics.attach)))
+                .attachment();
+    }
+
+    public void detach(String volume, String host) {
+        await(submit(translator.detach(volume, host), metrics.detach));
+    }
+
+    public void registerHost(String host, HostRequest req) {
+        await(submit(translator.registerHost(host, req, clock.instant()), null));
+    }
+
+    public PoolView setPool(String name, PoolRequest req) {
+        Names.pool(name); // before the name reaches the store
+        PoolPolicy base = reader.pool(name).map(PoolView::policy).orElse(settings.newPoolPolicy());
+        await(submit(translator.setPool(name, req, base), null));
+        return pool(name);
     }
 
     public List<PoolView> pools() {
@@ -200,7 +148,7 @@ public final class ControlPlane implements AutoCloseable {
         if (from != LunState.FREE && from != LunState.FAILED) {
             throw LunpoolException.conflict("LUN " + wwn + " is " + from + "; only FREE or FAILED LUNs can be wiped by hand");
         }
-        write(new Request.MoveLun(wwn, from, lun.value().withState(LunState.WIPING, null)));
+        await(submit(new Request.MoveLun(wwn, from, lun.value().withState(LunState.WIPING, null)), null));
     }
 
     /** Runs one maintainer pass now; the future completes when its chores are done. */
@@ -212,12 +160,37 @@ public final class ControlPlane implements AutoCloseable {
         return term.maintainer().runOnce();
     }
 
+    /** The term while this instance leads (tests use it to reach the batcher and maintainer). */
+    public Optional<LeaderTerm> leaderTerm() {
+        return leadership.term();
+    }
+
+    @Override
+    public void close() {
+        leadership.close();
+    }
+
     private LeaderTerm term() {
         return leadership.term().orElseThrow(() -> new NotLeaderException(leadership.leaderUrl().orElse(null)));
     }
 
-    private Outcome write(Request request) {
-        CompletableFuture<Outcome> future = term().batcher().submit(request);
+    /** Hands the request to this term's batcher; {@code timer}, when given, runs until the answer. */
+    private CompletableFuture<Outcome> submit(Request request, Timer timer) {
+        Timer.Context timing = timer == null ? null : timer.time();
+        CompletableFuture<Outcome> answer;
+        try {
+            answer = term().batcher().submit(request);
+        } catch (RuntimeException e) {
+            if (timing != null) {
+                timing.stop();
+            }
+            throw e;
+        }
+        return timing == null ? answer : answer.whenComplete((o, e) -> timing.stop());
+    }
+
+    /** Waits for an answer up to the request timeout; a failure is rethrown as the exception it carries. */
+    private <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | CompletionException e) {
@@ -233,15 +206,5 @@ public final class ControlPlane implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LunpoolException(Reason.TRANSIENT, "interrupted while waiting for the batcher", e);
         }
-    }
-
-    /** The term while this instance leads (tests use it to reach the batcher and maintainer). */
-    public Optional<LeaderTerm> leaderTerm() {
-        return leadership.term();
-    }
-
-    @Override
-    public void close() {
-        leadership.close();
     }
 }

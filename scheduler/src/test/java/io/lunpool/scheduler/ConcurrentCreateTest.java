@@ -1,18 +1,13 @@
 package io.lunpool.scheduler;
 
-import io.lunpool.backend.host.HostCleanup;
 import io.lunpool.backend.host.HostLayer;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.model.Lun;
 import io.lunpool.core.model.LunState;
-import io.lunpool.scheduler.array.LoopArray;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.Versioned;
-import io.lunpool.scheduler.store.ZkPaths;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,40 +19,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** 200 creates at once against a pool of 150 FREE LUNs, on a real ZooKeeper and real loop-device LUNs. */
 class ConcurrentCreateTest {
-    @TempDir
-    Path dir;
-    private TestingServer zk;
+    @RegisterExtension
+    final ZooKeeperExtension zk = ZooKeeperExtension.withLoopDevices();
     private ControlPlaneFixture cp;
 
     @BeforeEach
     void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer(true);
-        cp = new ControlPlaneFixture(zk.getConnectString(), new ZkPaths("/cc"), "http://127.0.0.1:1",
-                new LoopArray(dir.resolve("array")), HostLayer.local().localChores(),
-                ControlPlaneFixture.manualSettings());
-        cp.awaitLeader(Duration.ofSeconds(10));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (cp != null) {
-            cp.close();
-        }
-        if (zk != null) {
-            zk.close();
-        }
-        HostCleanup.releaseUnder(dir);
+        cp = zk.leaderOnLoopDevices("/cc");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.lunpool.scheduler;
 
-import io.lunpool.backend.host.HostCleanup;
 import io.lunpool.backend.host.HostLayer;
 import io.lunpool.backend.host.RawScan;
 import io.lunpool.core.LunpoolException;
@@ -14,48 +13,30 @@ import io.lunpool.scheduler.admin.PoolsHealthCheck;
 import io.lunpool.scheduler.array.LoopArray;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.Versioned;
-import io.lunpool.scheduler.store.ZkPaths;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The pool maintainer with real loop devices, mkfs and mount: refill, retire, wipe-and-verify, FAILED. */
 class MaintainerOnLoopDevicesTest {
-    @TempDir
-    Path dir;
-    private TestingServer zk;
+    @RegisterExtension
+    final ZooKeeperExtension zk = ZooKeeperExtension.withLoopDevices();
     private ControlPlaneFixture cp;
+    private Path dir;
     private final HostLayer host = HostLayer.local();
 
     @BeforeEach
     void start() throws Exception {
-        HostCleanup.requireRoot();
-        zk = new TestingServer(true);
-        cp = new ControlPlaneFixture(zk.getConnectString(), new ZkPaths("/mt"), "http://127.0.0.1:1",
-                new LoopArray(dir.resolve("array")), host.localChores(), ControlPlaneFixture.manualSettings());
-        cp.awaitLeader(Duration.ofSeconds(10));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (cp != null) {
-            cp.close();
-        }
-        if (zk != null) {
-            zk.close();
-        }
-        HostCleanup.releaseUnder(dir);
+        cp = zk.leaderOnLoopDevices("/mt");
+        dir = zk.directory();
     }
 
     private void maintain() throws Exception {

@@ -8,6 +8,8 @@ import io.lunpool.core.model.Lun;
 import io.lunpool.core.model.LunState;
 import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.model.Volume;
+import io.lunpool.scheduler.state.Inventory;
+import io.lunpool.scheduler.state.Views;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.Versioned;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package io.lunpool.scheduler.batch;
 
 import io.lunpool.core.model.Lun;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.StoreOp;
 import io.lunpool.scheduler.store.Versioned;

@@ -9,7 +9,7 @@ import io.lunpool.core.model.LunState;
 import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.spi.LunChores;
 import io.lunpool.core.spi.StorageArray;
-import io.lunpool.scheduler.batch.Inventory;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.batch.Outcome;
 import io.lunpool.scheduler.batch.Request;
 import io.lunpool.scheduler.batch.SlowPath;

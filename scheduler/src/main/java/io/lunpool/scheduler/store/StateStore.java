@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The control plane's state: pools, LUNs, volumes, attachments and hosts, each a versioned record under
- * its kind. {@link ZkStateStore} keeps it in ZooKeeper; {@link InMemoryStateStore} passes the same
- * contract tests for unit tests of the logic above it.
+ * its kind. {@link ZkStateStore} keeps it in ZooKeeper; the tests' in-memory store passes the same
+ * contract tests, for unit tests of the logic above it.
  */
 public interface StateStore extends AutoCloseable {
     <T> Optional<Versioned<T>> get(Kind<T> kind, String key);

@@ -9,6 +9,7 @@ import io.lunpool.core.model.LunState;
 import io.lunpool.core.model.PoolPolicy;
 import io.lunpool.core.model.Volume;
 import io.lunpool.scheduler.ZkState;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.StoreOp;
 import io.lunpool.scheduler.store.ZkPaths;

@@ -1,4 +1,4 @@
-package io.lunpool.scheduler.batch;
+package io.lunpool.scheduler.state;
 
 import io.lunpool.core.api.PoolView;
 import io.lunpool.core.model.Attachment;
@@ -79,7 +79,7 @@ public final class Inventory {
     }
 
     /** FREE LUNs of a pool, oldest first. Batcher thread only. */
-    Iterable<String> freeLuns(String pool) {
+    public Iterable<String> freeLuns(String pool) {
         return free.getOrDefault(pool, Set.of());
     }
 
@@ -109,7 +109,7 @@ public final class Inventory {
 
     /** Replaces (or with null removes) one record. Batcher thread only. */
     @SuppressWarnings("unchecked")
-    <T> void apply(Kind<T> kind, String key, Versioned<T> value) {
+    public <T> void apply(Kind<T> kind, String key, Versioned<T> value) {
         if (kind == Kind.LUN) {
             applyLun(key, (Versioned<Lun>) value);
         } else {

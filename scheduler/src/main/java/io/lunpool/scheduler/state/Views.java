@@ -1,4 +1,4 @@
-package io.lunpool.scheduler.batch;
+package io.lunpool.scheduler.state;
 
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.VolumeView;

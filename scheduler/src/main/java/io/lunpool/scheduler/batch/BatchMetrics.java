@@ -1,0 +1,43 @@
+package io.lunpool.scheduler.batch;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The batcher's gauges (queue depth, age of the oldest request, transactions committed) and batch sizes. */
+final class BatchMetrics implements AutoCloseable {
+    private static final List<String> GAUGES = List.of("lunpool.batch.queue-depth", "lunpool.batch.oldest-age-ms",
+            "lunpool.batch.transactions");
+
+    private final MetricRegistry registry;
+    private final AtomicLong transactions = new AtomicLong();
+    private final Histogram batchSizes;
+
+    BatchMetrics(MetricRegistry registry, BatchQueue queue) {
+        this.registry = registry;
+        this.batchSizes = registry.histogram("lunpool.batch.size",
+                () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
+        GAUGES.forEach(registry::remove); // a gauge of an earlier term would read that term's closed queue
+        registry.gauge("lunpool.batch.queue-depth", () -> queue::depth);
+        registry.gauge("lunpool.batch.oldest-age-ms", () -> queue::oldestAgeMillis);
+        registry.gauge("lunpool.batch.transactions", () -> transactions::get);
+    }
+
+    void committed(int batchSize) {
+        transactions.incrementAndGet();
+        batchSizes.update(batchSize);
+    }
+
+    long transactions() {
+        return transactions.get();
+    }
+
+    /** Removes the gauges; the histogram stays and the next term's batcher goes on filling it. */
+    @Override
+    public void close() {
+        GAUGES.forEach(registry::remove);
+    }
+}
