@@ -27,7 +27,7 @@ final class LocalCommand extends ModeCommand {
                         PluginSockets.describe(cfg), cfg.controlPlane.advertiseUrl,
                         cfg.zookeeper.connect.isBlank() ? "embedded at " + cfg.zookeeper.embeddedHost + ":"
                                 + cfg.zookeeper.embeddedPort : cfg.zookeeper.connect));
-        new BackendModule(cfg.backend, new InProcessControlPlane(controlPlane), host.loopConnector(),
+        new BackendModule(cfg.backend, new InProcessControlPlaneClient(controlPlane), host.loopConnector(),
                 new HostFilesystem(host.mounter())).register(env);
     }
 }

@@ -3,7 +3,9 @@ package io.lunpool.backend.plugin;
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.VolumeFilesystem;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +27,7 @@ public final class BackendModule {
     private final ExecutorService executor;
     private final AtomicReference<Reconcile.Outcome> lastReconcile = new AtomicReference<>();
 
-    public BackendModule(BackendConfiguration config, ControlPlane controlPlane, HostConnector connector,
+    public BackendModule(BackendConfiguration config, ControlPlaneClient controlPlane, HostConnector connector,
                          VolumeFilesystem filesystem) {
         MountTable table = MountTable.load(config.mountTableDir());
         this.executor = Executors.newCachedThreadPool(threads());

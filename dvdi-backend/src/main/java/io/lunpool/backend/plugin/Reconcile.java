@@ -11,7 +11,9 @@ import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.VolumeView;
 import io.lunpool.core.model.LunTarget;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.VolumeFilesystem;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class Reconcile {
     private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
     private final VolumeMounts mounts;
-    private final ControlPlane controlPlane;
+    private final ControlPlaneClient controlPlane;
     private final HostConnector connector;
     private final VolumeFilesystem filesystem;
 
@@ -32,7 +34,8 @@ final class Reconcile {
     record Outcome(int kept, int released, int orphans, List<String> failures) {
     }
 
-    Reconcile(VolumeMounts mounts, ControlPlane controlPlane, HostConnector connector, VolumeFilesystem filesystem) {
+    Reconcile(VolumeMounts mounts, ControlPlaneClient controlPlane, HostConnector connector,
+              VolumeFilesystem filesystem) {
         this.mounts = mounts;
         this.controlPlane = controlPlane;
         this.connector = connector;

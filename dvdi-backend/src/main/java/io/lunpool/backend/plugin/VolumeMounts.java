@@ -8,7 +8,9 @@ import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.VolumeView;
 import io.lunpool.core.model.FsType;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.VolumeFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class VolumeMounts {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeMounts.class);
     private final PluginSettings settings;
-    private final ControlPlane controlPlane;
+    private final ControlPlaneClient controlPlane;
     private final HostConnector connector;
     private final VolumeFilesystem filesystem;
     private final MountTable table;
@@ -49,7 +51,7 @@ public final class VolumeMounts {
     private final Deadlines deadlines;
     private final VolumeLocks locks = new VolumeLocks();
 
-    public VolumeMounts(PluginSettings settings, ControlPlane controlPlane, HostConnector connector,
+    public VolumeMounts(PluginSettings settings, ControlPlaneClient controlPlane, HostConnector connector,
                         VolumeFilesystem filesystem, MountTable table, ExecutorService executor) {
         this.settings = settings;
         this.controlPlane = controlPlane;
@@ -122,14 +124,10 @@ public final class VolumeMounts {
                         + local.get().references().keySet() + "; unmount it first");
             }
             local.ifPresent(this::tearDown);
-            try {
+            LunpoolException.ignoreNotFound(() -> {
                 controlPlane.delete(name);
                 known.forget(name);
-            } catch (LunpoolException e) {
-                if (e.reason() != Reason.NOT_FOUND) {
-                    throw e;
-                }
-            }
+            });
             return null;
         }), null);
     }
