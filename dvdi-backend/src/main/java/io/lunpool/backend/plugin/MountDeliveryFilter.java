@@ -21,14 +21,14 @@ import java.io.IOException;
  */
 final class MountDeliveryFilter implements Filter {
     static final String ATTRIBUTE = MountDeliveryFilter.class.getName() + ".lease";
-    private final VolumeMounts mounts;
+    private final VolumePluginService service;
 
     /** The reference a Mount counted: released when its answer is lost. */
     record Lease(String name, String id) {
     }
 
-    MountDeliveryFilter(VolumeMounts mounts) {
-        this.mounts = mounts;
+    MountDeliveryFilter(VolumePluginService service) {
+        this.service = service;
     }
 
     @Override
@@ -48,7 +48,7 @@ final class MountDeliveryFilter implements Filter {
         } finally {
             Object lease = request.getAttribute(ATTRIBUTE);
             if (watched.failed && lease instanceof Lease l) {
-                mounts.releaseMount(l.name(), l.id());
+                service.releaseMount(l.name(), l.id());
             }
         }
     }

@@ -35,10 +35,10 @@ public final class PluginResource {
     public static final String DOCKER_JSON = "application/vnd.docker.plugins.v1.2+json";
     private static final Logger LOG = LoggerFactory.getLogger(PluginResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final VolumeMounts mounts;
+    private final VolumePluginService service;
 
-    public PluginResource(VolumeMounts mounts) {
-        this.mounts = mounts;
+    public PluginResource(VolumePluginService service) {
+        this.service = service;
     }
 
     @POST
@@ -58,7 +58,7 @@ public final class PluginResource {
     public Response create(InputStream body) {
         return answer("Create", () -> {
             PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
-            mounts.create(r.name(), r.opts());
+            service.create(r.name(), r.opts());
             return ok();
         });
     }
@@ -67,7 +67,7 @@ public final class PluginResource {
     @Path("VolumeDriver.Remove")
     public Response remove(InputStream body) {
         return answer("Remove", () -> {
-            mounts.remove(PluginRequest.parse(PluginRequest.read(body)).name());
+            service.remove(PluginRequest.parse(PluginRequest.read(body)).name());
             return ok();
         });
     }
@@ -78,7 +78,7 @@ public final class PluginResource {
         return answer("Mount", () -> {
             PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
             Map<String, Object> out = ok();
-            out.put("Mountpoint", mounts.mount(r.name(), r.id()).toString());
+            out.put("Mountpoint", service.mount(r.name(), r.id()).toString());
             // counted now: if the answer cannot be delivered, MountDeliveryFilter gives the reference back
             request.setAttribute(MountDeliveryFilter.ATTRIBUTE, new MountDeliveryFilter.Lease(r.name(), r.id()));
             return out;
@@ -90,7 +90,7 @@ public final class PluginResource {
     public Response unmount(InputStream body) {
         return answer("Unmount", () -> {
             PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
-            mounts.unmount(r.name(), r.id());
+            service.unmount(r.name(), r.id());
             return ok();
         });
     }
@@ -100,7 +100,7 @@ public final class PluginResource {
     public Response path(InputStream body) {
         return answer("Path", () -> {
             Map<String, Object> out = ok();
-            out.put("Mountpoint", mounts.path(PluginRequest.parse(PluginRequest.read(body)).name()));
+            out.put("Mountpoint", service.path(PluginRequest.parse(PluginRequest.read(body)).name()));
             return out;
         });
     }
@@ -110,7 +110,7 @@ public final class PluginResource {
     public Response get(InputStream body) {
         return answer("Get", () -> {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("Volume", volume(mounts.get(PluginRequest.parse(PluginRequest.read(body)).name())));
+            out.put("Volume", volume(service.get(PluginRequest.parse(PluginRequest.read(body)).name())));
             out.put("Err", "");
             return out;
         });
@@ -121,7 +121,7 @@ public final class PluginResource {
     public Response list() {
         return answer("List", () -> {
             List<Map<String, Object>> volumes = new ArrayList<>();
-            for (PluginVolume v : mounts.list()) {
+            for (PluginVolume v : service.list()) {
                 volumes.add(volume(v));
             }
             Map<String, Object> out = new LinkedHashMap<>();

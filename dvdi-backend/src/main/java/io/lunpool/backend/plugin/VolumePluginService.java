@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plugin's service: what each {@code VolumeDriver.*} call does on this host.
+ * The Docker volume plugin service: what each {@code VolumeDriver.*} call does on this host.
  *
  * <ul>
  *   <li>Mount: create the volume when it does not exist (dvdcli's implicit create), attach it to this host
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Deadlines}); a Mount that finishes after it, or whose answer cannot be delivered
  * ({@link #releaseMount}), gives its reference back.
  */
-public final class VolumeMounts {
-    private static final Logger LOG = LoggerFactory.getLogger(VolumeMounts.class);
+public final class VolumePluginService {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumePluginService.class);
     private final PluginSettings settings;
     private final ControlPlaneClient controlPlane;
     private final HostConnector connector;
@@ -51,8 +51,8 @@ public final class VolumeMounts {
     private final Deadlines deadlines;
     private final VolumeLocks locks = new VolumeLocks();
 
-    public VolumeMounts(PluginSettings settings, ControlPlaneClient controlPlane, HostConnector connector,
-                        VolumeFilesystem filesystem, MountTable table, ExecutorService executor) {
+    public VolumePluginService(PluginSettings settings, ControlPlaneClient controlPlane, HostConnector connector,
+                               VolumeFilesystem filesystem, MountTable table, ExecutorService executor) {
         this.settings = settings;
         this.controlPlane = controlPlane;
         this.connector = connector;
