@@ -53,6 +53,11 @@ final class MountDeliveryFilter implements Filter {
         }
     }
 
+    /** An output call that may fail. */
+    private interface Output {
+        void run() throws IOException;
+    }
+
     private static final class WatchedResponse extends HttpServletResponseWrapper {
         volatile boolean failed;
         private ServletOutputStream out;
@@ -61,14 +66,19 @@ final class MountDeliveryFilter implements Filter {
             super(response);
         }
 
-        @Override
-        public void flushBuffer() throws IOException {
+        /** Runs the call; a failure marks the answer as not delivered. */
+        void watch(Output call) throws IOException {
             try {
-                super.flushBuffer();
+                call.run();
             } catch (IOException e) {
                 failed = true;
                 throw e;
             }
+        }
+
+        @Override
+        public void flushBuffer() throws IOException {
+            watch(super::flushBuffer);
         }
 
         @Override
@@ -98,42 +108,22 @@ final class MountDeliveryFilter implements Filter {
 
             @Override
             public void write(int b) throws IOException {
-                try {
-                    delegate.write(b);
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(() -> delegate.write(b));
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    delegate.write(b, off, len);
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(() -> delegate.write(b, off, len));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    delegate.flush();
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(delegate::flush);
             }
 
             @Override
             public void close() throws IOException {
-                try {
-                    delegate.close();
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(delegate::close);
             }
         }
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 250 lines: every VolumeDriver call and the mount and tear-down steps they share, one volume's life in one place.
 /**
  * The Docker volume plugin service: what each {@code VolumeDriver.*} call does on this host.
  *
