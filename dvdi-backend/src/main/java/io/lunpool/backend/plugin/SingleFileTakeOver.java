@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Takes over a mount table in the single-file format ({@code <stateDir>/mounts.json}, every volume in one file),
- * which a change had to rewrite whole: each volume is handed to the per-volume table, then the file is removed.
- * A file that cannot be parsed stops the start, like a corrupt per-volume file, and stays where it is.
+ * Takes over a mount table in the single-file format ({@code <stateDir>/mounts.json}, every volume in one file):
+ * each volume is handed to the per-volume table, which forces it into its own file, and then the single file is
+ * removed. A file that cannot be parsed stops the start, like a corrupt per-volume file, and stays where it is.
  */
 final class SingleFileTakeOver {
     static final String FILE_NAME = "mounts.json";
