@@ -1,8 +1,8 @@
 /*
  * liblunpoolhost: the system calls on lunpool's attach and mount path, for io.lunpool.backend.host.NativeHost.
  *
- * Each call is what util-linux does for the same job, without a fork and an exec (3-4 ms each from the JVM on
- * the machines we measured; the system calls themselves take 0.1-1 ms). A failure throws
+ * Each call is what util-linux does for the same job, without a fork and an exec, which cost many times what the
+ * system calls themselves do. A failure throws
  * NativeHost.Failure(message, errno) with the call, its argument and strerror in the message.
  */
 #define _GNU_SOURCE

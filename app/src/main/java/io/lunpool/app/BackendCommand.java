@@ -3,8 +3,8 @@ package io.lunpool.app;
 import io.dropwizard.core.setup.Environment;
 import io.lunpool.backend.host.HostFilesystem;
 import io.lunpool.backend.host.HostLayer;
-import io.lunpool.backend.plugin.BackendModule;
-import io.lunpool.backend.plugin.RestControlPlane;
+import io.lunpool.backend.plugin.PluginWiring;
+import io.lunpool.backend.plugin.RestControlPlaneClient;
 import io.lunpool.core.api.LunpoolClient;
 import java.net.URI;
 
@@ -17,7 +17,7 @@ final class BackendCommand extends ModeCommand {
     @Override
     void wire(Environment env, LunpoolConfiguration cfg) {
         HostLayer host = HostLayer.local();
-        new BackendModule(cfg.backend, new RestControlPlane(new LunpoolClient(URI.create(cfg.controlPlaneUrl))),
+        new PluginWiring(cfg.backend, new RestControlPlaneClient(new LunpoolClient(URI.create(cfg.controlPlaneUrl))),
                 host.loopConnector(), new HostFilesystem(host.mounter())).register(env);
     }
 }

@@ -3,7 +3,7 @@ package io.lunpool.app;
 import io.dropwizard.core.setup.Environment;
 import io.lunpool.backend.host.HostFilesystem;
 import io.lunpool.backend.host.HostLayer;
-import io.lunpool.backend.plugin.BackendModule;
+import io.lunpool.backend.plugin.PluginWiring;
 import io.lunpool.scheduler.ControlPlane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,7 @@ final class LocalCommand extends ModeCommand {
                         PluginSockets.describe(cfg), cfg.controlPlane.advertiseUrl,
                         cfg.zookeeper.connect.isBlank() ? "embedded at " + cfg.zookeeper.embeddedHost + ":"
                                 + cfg.zookeeper.embeddedPort : cfg.zookeeper.connect));
-        new BackendModule(cfg.backend, new InProcessControlPlane(controlPlane), host.loopConnector(),
+        new PluginWiring(cfg.backend, new InProcessControlPlaneClient(controlPlane), host.loopConnector(),
                 new HostFilesystem(host.mounter())).register(env);
     }
 }

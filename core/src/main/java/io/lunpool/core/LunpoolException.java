@@ -1,6 +1,8 @@
 package io.lunpool.core;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The one unchecked exception of lunpool. The message names the operation, the object and, where
@@ -38,6 +40,26 @@ public final class LunpoolException extends RuntimeException {
 
     public static LunpoolException transientError(String message, Throwable cause) {
         return new LunpoolException(Reason.TRANSIENT, message, cause);
+    }
+
+    /** The call's result, or empty when the call fails NOT_FOUND; any other failure is thrown on. */
+    public static <T> Optional<T> emptyIfNotFound(Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (LunpoolException e) {
+            if (e.reason() == Reason.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Runs the call; a NOT_FOUND failure counts as done, since what the call would act on is gone already. */
+    public static void ignoreNotFound(Runnable call) {
+        emptyIfNotFound(() -> {
+            call.run();
+            return Boolean.TRUE;
+        });
     }
 
     @Override

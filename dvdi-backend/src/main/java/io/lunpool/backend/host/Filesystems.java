@@ -28,8 +28,8 @@ public final class Filesystems {
     /**
      * Makes a filesystem on the device, overwriting whatever is there. ext4 writes its inode tables now
      * ({@code lazy_itable_init=0}): otherwise the kernel's ext4lazyinit thread zeroes them in the background after
-     * every first mount, on the hot path, and an umount waits for it (Mount p50 3.8 and umount 8.3 ms instead of
-     * about 1 ms each, measured). The journal is not zeroed and nothing is discarded: a pool LUN was wiped already.
+     * every first mount, on the hot path of a Mount, and the umount waits for it. The journal is not zeroed and
+     * nothing is discarded: a pool LUN is wiped before it is prepared.
      * xfs skips discard too.
      */
     public void mkfs(Path device, FsType type, List<String> extraOptions) {

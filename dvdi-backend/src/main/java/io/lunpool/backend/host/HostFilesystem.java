@@ -1,7 +1,7 @@
 package io.lunpool.backend.host;
 
-import io.lunpool.backend.plugin.VolumeFilesystem;
 import io.lunpool.core.model.FsType;
+import io.lunpool.core.spi.VolumeFilesystem;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;

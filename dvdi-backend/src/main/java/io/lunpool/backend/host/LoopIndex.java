@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which loop devices are bound to which backing files, so that an attach or detach does not scan sysfs: the kernel
- * keeps every loop device it ever made (hundreds on a busy host) and a scan of 300 costs 1-3 ms even from C, a
- * cost that would grow with the number of mounted volumes. One index per JVM, as the loop devices are per machine.
+ * keeps every loop device it ever made (hundreds on a busy host), and a scan reads each of them, a cost that would
+ * grow with the number of mounted volumes. One index per JVM, as the loop devices are per machine.
  *
  * <p>Filled by one full scan at the first look, then kept by the attaches and detaches of this process. Every
  * entry is checked with one sysfs read before it is trusted, so a device unbound or rebound behind our back is

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The volumes this host has seen at the control plane, with their creation times, so that {@code Get}
  * can still answer for them while the control plane is unreachable: dockerd, starting up, forgets every
- * volume whose Get returns an error (spec §0.12). Kept in {@code known-volumes.json} beside the mount
+ * volume whose Get returns an error. Kept in {@code known-volumes.json} beside the mount
  * table, rewritten atomically when the set changes, behind the calls that change it: one writer thread writes the
  * newest set {@link #DELAY} after a change, so a burst of creates costs one write and no create waits for it or has
  * its ZooKeeper fsync carry the rename's metadata (it is a cache: a crash may lose the last second of changes, and

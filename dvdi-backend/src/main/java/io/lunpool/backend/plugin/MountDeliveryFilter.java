@@ -21,14 +21,14 @@ import java.io.IOException;
  */
 final class MountDeliveryFilter implements Filter {
     static final String ATTRIBUTE = MountDeliveryFilter.class.getName() + ".lease";
-    private final VolumeMounts mounts;
+    private final VolumePluginService service;
 
     /** The reference a Mount counted: released when its answer is lost. */
     record Lease(String name, String id) {
     }
 
-    MountDeliveryFilter(VolumeMounts mounts) {
-        this.mounts = mounts;
+    MountDeliveryFilter(VolumePluginService service) {
+        this.service = service;
     }
 
     @Override
@@ -48,9 +48,14 @@ final class MountDeliveryFilter implements Filter {
         } finally {
             Object lease = request.getAttribute(ATTRIBUTE);
             if (watched.failed && lease instanceof Lease l) {
-                mounts.releaseMount(l.name(), l.id());
+                service.releaseMount(l.name(), l.id());
             }
         }
+    }
+
+    /** An output call that may fail. */
+    private interface Output {
+        void run() throws IOException;
     }
 
     private static final class WatchedResponse extends HttpServletResponseWrapper {
@@ -61,14 +66,19 @@ final class MountDeliveryFilter implements Filter {
             super(response);
         }
 
-        @Override
-        public void flushBuffer() throws IOException {
+        /** Runs the call; a failure marks the answer as not delivered. */
+        void watch(Output call) throws IOException {
             try {
-                super.flushBuffer();
+                call.run();
             } catch (IOException e) {
                 failed = true;
                 throw e;
             }
+        }
+
+        @Override
+        public void flushBuffer() throws IOException {
+            watch(super::flushBuffer);
         }
 
         @Override
@@ -98,42 +108,22 @@ final class MountDeliveryFilter implements Filter {
 
             @Override
             public void write(int b) throws IOException {
-                try {
-                    delegate.write(b);
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(() -> delegate.write(b));
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    delegate.write(b, off, len);
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(() -> delegate.write(b, off, len));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    delegate.flush();
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(delegate::flush);
             }
 
             @Override
             public void close() throws IOException {
-                try {
-                    delegate.close();
-                } catch (IOException e) {
-                    failed = true;
-                    throw e;
-                }
+                watch(delegate::close);
             }
         }
     }

@@ -14,24 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * This host's plugin mounts and their references, counted per (volume, mount ID), persisted on every change.
- *
- * <p>Counting: every {@code Mount} adds one reference to its ID, because Docker repeats a running container's
- * ID for {@code docker cp} (Mount X, Mount X, Unmount X, Unmount X). An {@code Unmount} removes one reference of
- * its ID; an unknown ID is a no-op. ID-less callers (dvdcli, hence the Mesos {@code docker/volume} isolator and
- * mesos-module-dvdi) share the key {@code ""}, and an ID-less {@code Unmount} releases <em>all</em> ID-less
- * references of the volume: those callers do their own last-user accounting and send one unmount for N mounts
- * (spec §2.3, REX-Ray's {@code ignoreUsedCount}). The volume is released when no reference is left.
+ * This host's plugin mounts and their references per mount ID (counted by {@link ReferenceRules}), persisted on
+ * every change.
  *
  * <p>Persistence: one JSON file per volume, {@code <stateDir>/mounts/<volume>.json}, replaced atomically on each
- * change of that volume (temp file, rename; see {@link AtomicFiles}), so a change costs the same with 1 or 1,000
- * volumes mounted (one file for all of them cost 3 ms per change at 300, measured). A file that cannot be parsed
- * stops the start with a message that names it: silently dropping it would leak a mount. Temp files (a write
- * in progress, or one cut short by a crash) are skipped. A {@code <stateDir>/mounts.json} of the single-file format of lunpool 0.1 is taken
- * over at load and removed.
+ * change of that volume (temp file, rename; see {@link AtomicFiles}), so a change costs the same however many
+ * volumes are mounted. A file that cannot be parsed stops the start with a message that names it: silently
+ * dropping it would leak a mount. Temp files (a write in progress, or one cut short by a crash) are skipped. A
+ * table in the single-file format is taken over at load ({@link SingleFileTakeOver}).
  *
  * <p>Durability: a change that a plugin answer acknowledges is forced to disk before the answer — a counted
  * reference, a release that leaves references, the removal after a teardown. The steps a call takes on its way
@@ -47,7 +41,6 @@ import java.util.stream.Stream;
 public final class MountTable {
     private static final ObjectMapper JSON = Json.mapper();
     private static final String SUFFIX = ".json";
-    private static final String LEGACY_FILE = "mounts.json";
     private final Path dir;
     private final Map<String, MountedVolume> volumes = new TreeMap<>();
     /** Striped by volume name: held while a volume's file is written. */
@@ -80,7 +73,7 @@ public final class MountTable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the mount table in " + dir, e);
         }
-        table.takeOverLegacyFile(dir.resolveSibling(LEGACY_FILE));
+        SingleFileTakeOver.run(dir.resolveSibling(SingleFileTakeOver.FILE_NAME), table::adopt);
         return table;
     }
 
@@ -103,38 +96,25 @@ public final class MountTable {
         }
     }
 
-    private static void check(MountedVolume v) throws IOException {
+    /** Throws when the volume lacks what the table needs to find and tear it down again. */
+    static void check(MountedVolume v) throws IOException {
         if (v.name() == null || v.mountpoint() == null || v.lun() == null) {
             throw new IOException("an entry lacks name, lun or mountpoint: " + v);
         }
     }
 
-    private static LunpoolException corrupt(Path file, IOException e) {
+    static LunpoolException corrupt(Path file, IOException e) {
         return new LunpoolException(Reason.INVALID, "mount table " + file + " is corrupt (" + e.getMessage()
                 + "); the plugin will not start with it. Check the mounts under the mount root against"
                 + " /proc/self/mountinfo, then repair the file or move it away", e);
     }
 
-    private void takeOverLegacyFile(Path legacy) {
-        if (!Files.exists(legacy)) {
-            return;
+    /** Adds a volume taken over from another format, unless the table has it already; forced to disk. */
+    private void adopt(MountedVolume v) {
+        synchronized (this) {
+            volumes.putIfAbsent(v.name(), v);
         }
-        try {
-            LegacyState state = JSON.readValue(Files.readAllBytes(legacy), LegacyState.class);
-            if (state.version() != Entry.VERSION || state.volumes() == null) {
-                throw new IOException("unsupported version " + state.version() + " or no volumes");
-            }
-            for (MountedVolume v : state.volumes()) {
-                check(v);
-                synchronized (this) {
-                    volumes.putIfAbsent(v.name(), v);
-                }
-                persist(v.name(), true);
-            }
-        } catch (IOException e) {
-            throw corrupt(legacy, e);
-        }
-        AtomicFiles.delete(legacy, true);
+        persist(v.name(), true);
     }
 
     /** Where the volumes' files are. */
@@ -161,14 +141,11 @@ public final class MountTable {
         persist(volume.name(), false);
     }
 
-    /** Adds one reference of {@code id}; the volume must be in the table. */
+    /** Counts a Mount of {@code id} ({@link ReferenceRules#mount}); the volume must be in the table. */
     public MountedVolume reference(String name, String id) {
         MountedVolume out;
         synchronized (this) {
-            MountedVolume v = require(name);
-            Map<String, Integer> refs = new TreeMap<>(v.references());
-            refs.merge(id, 1, Integer::sum);
-            out = v.withReferences(refs);
+            out = ReferenceRules.mount(require(name), id);
             volumes.put(name, out);
         }
         persist(name, true);
@@ -176,37 +153,30 @@ public final class MountTable {
     }
 
     /**
-     * Removes references of {@code id}: one for a mount ID, all of them for {@code ""} (see the class comment).
-     * Returns the volume afterwards, empty when it is not in the table. A release that leaves no reference is only
-     * written: the caller tears the volume down next, and that ends in a forced {@link #remove}.
+     * Counts an Unmount of {@code id} ({@link ReferenceRules#unmount}). Returns the volume afterwards, empty when it
+     * is not in the table. A release that leaves no reference is only written: the caller tears the volume down
+     * next, and that ends in a forced {@link #remove}.
      */
     public Optional<MountedVolume> release(String name, String id) {
-        return release(name, id, !id.isEmpty());
+        return change(name, v -> ReferenceRules.unmount(v, id));
     }
 
-    /** Removes exactly one reference of {@code id}, ID-less or not: the undo of one counted Mount. */
+    /** Removes exactly one reference of {@code id} ({@link ReferenceRules#releaseOne}): the undo of one Mount. */
     public Optional<MountedVolume> releaseOne(String name, String id) {
-        return release(name, id, true);
+        return change(name, v -> ReferenceRules.releaseOne(v, id));
     }
 
-    private Optional<MountedVolume> release(String name, String id, boolean one) {
+    private Optional<MountedVolume> change(String name, UnaryOperator<MountedVolume> rule) {
         MountedVolume out;
         synchronized (this) {
             MountedVolume v = volumes.get(name);
             if (v == null) {
                 return Optional.empty();
             }
-            Integer count = v.references().get(id);
-            if (count == null) {
+            out = rule.apply(v);
+            if (out.equals(v)) {
                 return Optional.of(v);
             }
-            Map<String, Integer> refs = new TreeMap<>(v.references());
-            if (one && count > 1) {
-                refs.put(id, count - 1);
-            } else {
-                refs.remove(id);
-            }
-            out = v.withReferences(refs);
             volumes.put(name, out);
         }
         persist(name, out.totalReferences() > 0);
@@ -260,9 +230,5 @@ public final class MountTable {
     /** The format of one volume's file. */
     record Entry(int version, MountedVolume volume) {
         static final int VERSION = 1;
-    }
-
-    /** The single-file format of lunpool 0.1 ({@code mounts.json}), read once to take it over. */
-    record LegacyState(int version, List<MountedVolume> volumes) {
     }
 }

@@ -2,6 +2,12 @@ package io.lunpool.backend.plugin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lunpool.backend.plugin.PluginAnswers.Capabilities;
+import io.lunpool.backend.plugin.PluginAnswers.Err;
+import io.lunpool.backend.plugin.PluginAnswers.Implements;
+import io.lunpool.backend.plugin.PluginAnswers.MountpointAndErr;
+import io.lunpool.backend.plugin.PluginAnswers.VolumeAndErr;
+import io.lunpool.backend.plugin.PluginAnswers.VolumesAndErr;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,11 +19,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,22 +36,22 @@ public final class PluginResource {
     public static final String DOCKER_JSON = "application/vnd.docker.plugins.v1.2+json";
     private static final Logger LOG = LoggerFactory.getLogger(PluginResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final VolumeMounts mounts;
+    private final VolumePluginService service;
 
-    public PluginResource(VolumeMounts mounts) {
-        this.mounts = mounts;
+    public PluginResource(VolumePluginService service) {
+        this.service = service;
     }
 
     @POST
     @Path("Plugin.Activate")
     public Response activate() {
-        return reply(Map.of("Implements", List.of("VolumeDriver")));
+        return reply(Implements.VOLUME_DRIVER);
     }
 
     @POST
     @Path("VolumeDriver.Capabilities")
     public Response capabilities() {
-        return reply(Map.of("Capabilities", Map.of("Scope", "global")));
+        return reply(Capabilities.GLOBAL);
     }
 
     @POST
@@ -58,8 +59,8 @@ public final class PluginResource {
     public Response create(InputStream body) {
         return answer("Create", () -> {
             PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
-            mounts.create(r.name(), r.opts());
-            return ok();
+            service.create(r.name(), r.opts());
+            return Err.OK;
         });
     }
 
@@ -67,8 +68,8 @@ public final class PluginResource {
     @Path("VolumeDriver.Remove")
     public Response remove(InputStream body) {
         return answer("Remove", () -> {
-            mounts.remove(PluginRequest.parse(PluginRequest.read(body)).name());
-            return ok();
+            service.remove(PluginRequest.parse(PluginRequest.read(body)).name());
+            return Err.OK;
         });
     }
 
@@ -77,8 +78,7 @@ public final class PluginResource {
     public Response mount(InputStream body, @Context HttpServletRequest request) {
         return answer("Mount", () -> {
             PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
-            Map<String, Object> out = ok();
-            out.put("Mountpoint", mounts.mount(r.name(), r.id()).toString());
+            MountpointAndErr out = MountpointAndErr.ok(service.mount(r.name(), r.id()).toString());
             // counted now: if the answer cannot be delivered, MountDeliveryFilter gives the reference back
             request.setAttribute(MountDeliveryFilter.ATTRIBUTE, new MountDeliveryFilter.Lease(r.name(), r.id()));
             return out;
@@ -90,65 +90,31 @@ public final class PluginResource {
     public Response unmount(InputStream body) {
         return answer("Unmount", () -> {
             PluginRequest r = PluginRequest.parse(PluginRequest.read(body));
-            mounts.unmount(r.name(), r.id());
-            return ok();
+            service.unmount(r.name(), r.id());
+            return Err.OK;
         });
     }
 
     @POST
     @Path("VolumeDriver.Path")
     public Response path(InputStream body) {
-        return answer("Path", () -> {
-            Map<String, Object> out = ok();
-            out.put("Mountpoint", mounts.path(PluginRequest.parse(PluginRequest.read(body)).name()));
-            return out;
-        });
+        return answer("Path", () ->
+                MountpointAndErr.ok(service.path(PluginRequest.parse(PluginRequest.read(body)).name())));
     }
 
     @POST
     @Path("VolumeDriver.Get")
     public Response get(InputStream body) {
-        return answer("Get", () -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("Volume", volume(mounts.get(PluginRequest.parse(PluginRequest.read(body)).name())));
-            out.put("Err", "");
-            return out;
-        });
+        return answer("Get", () -> VolumeAndErr.ok(service.get(PluginRequest.parse(PluginRequest.read(body)).name())));
     }
 
     @POST
     @Path("VolumeDriver.List")
     public Response list() {
-        return answer("List", () -> {
-            List<Map<String, Object>> volumes = new ArrayList<>();
-            for (PluginVolume v : mounts.list()) {
-                volumes.add(volume(v));
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("Volumes", volumes);
-            out.put("Err", "");
-            return out;
-        });
+        return answer("List", () -> VolumesAndErr.ok(service.list()));
     }
 
-    private static Map<String, Object> volume(PluginVolume v) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Name", v.name());
-        out.put("Mountpoint", v.mountpoint());
-        if (v.createdAt() != null) {
-            out.put("CreatedAt", v.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
-        }
-        out.put("Status", v.status());
-        return out;
-    }
-
-    private static Map<String, Object> ok() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Err", "");
-        return out;
-    }
-
-    private static Response answer(String method, Supplier<Map<String, Object>> call) {
+    private static Response answer(String method, Supplier<Object> call) {
         try {
             return reply(call.get());
         } catch (RuntimeException e) {
@@ -156,22 +122,22 @@ public final class PluginResource {
         }
     }
 
-    private static Map<String, Object> error(String method, RuntimeException e) {
+    private static Err error(String method, RuntimeException e) {
         if (e instanceof LunpoolException le) {
             if (le.reason() == Reason.HOST_ERROR || le.reason() == Reason.TRANSIENT) {
                 LOG.warn("VolumeDriver.{}: {}", method, le.toString());
             }
-            return Map.of("Err", le.toString());
+            return new Err(le.toString());
         }
         LOG.error("VolumeDriver.{} failed unexpectedly", method, e);
-        return Map.of("Err", Reason.HOST_ERROR + ": VolumeDriver." + method + " failed unexpectedly: " + e);
+        return new Err(Reason.HOST_ERROR + ": VolumeDriver." + method + " failed unexpectedly: " + e);
     }
 
-    private static Response reply(Map<String, ?> body) {
+    private static Response reply(Object body) {
         return Response.ok(encode(body), DOCKER_JSON).build();
     }
 
-    private static byte[] encode(Map<String, ?> body) {
+    static byte[] encode(Object body) {
         try {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

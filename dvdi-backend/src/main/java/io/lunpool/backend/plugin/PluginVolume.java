@@ -25,7 +25,10 @@ public record PluginVolume(String name, String mountpoint, Instant createdAt, Ma
         return new PluginVolume(view.name(), mountpoint(local), created, status);
     }
 
-    /** What this host knows when the control plane cannot be asked (spec §0.12: never Err for a known volume). */
+    /**
+     * What this host knows when the control plane cannot be asked: a known volume never gets an Err, since dockerd
+     * forgets a volume whose Get fails.
+     */
     static PluginVolume degraded(MountedVolume local, String why) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("lun", local.lun());

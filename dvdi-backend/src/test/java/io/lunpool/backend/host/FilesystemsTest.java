@@ -9,30 +9,18 @@ import io.lunpool.core.Reason;
 import io.lunpool.core.model.FsType;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FilesystemsTest {
-    private final HostLayer host = HostLayer.local();
-    private final Filesystems filesystems = host.filesystems();
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void needsRoot() {
-        HostCleanup.requireRoot();
-    }
-
-    @AfterEach
-    void release() {
-        HostCleanup.releaseUnder(dir);
-    }
+    @RegisterExtension
+    final LoopDevicesExtension loops = new LoopDevicesExtension();
+    private final CommandRunner runner = new CommandRunner();
+    private final Filesystems filesystems = new Filesystems(runner);
 
     @Test
     void ext4IsMadeAndDetected() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path device = loops.attach("a", 64 * MIB);
 
         filesystems.mkfs(device, FsType.EXT4, List.of());
 
@@ -42,18 +30,18 @@ class FilesystemsTest {
 
     @Test
     void ext4InodeTablesAreWrittenByMkfsSoTheFirstMountStartsNoBackgroundZeroing() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 256 * MIB));
+        Path device = loops.attach("a", 256 * MIB);
 
         filesystems.mkfs(device, FsType.EXT4, List.of());
 
-        List<String> groups = host.commandRunner().runChecked(CommandRunner.QUICK, "dumpe2fs", device.toString())
+        List<String> groups = runner.runChecked(CommandRunner.QUICK, "dumpe2fs", device.toString())
                 .lines().filter(l -> l.matches("Group \\d+: .*")).toList();
         assertThat(groups).hasSizeGreaterThan(1).allSatisfy(g -> assertThat(g).contains("ITABLE_ZEROED"));
     }
 
     @Test
     void xfsIsMadeAndDetected() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 300 * MIB));
+        Path device = loops.attach("a", 300 * MIB);
 
         filesystems.mkfs(device, FsType.XFS, List.of());
 
@@ -63,7 +51,7 @@ class FilesystemsTest {
 
     @Test
     void mkfsReplacesAnotherFilesystem() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 300 * MIB));
+        Path device = loops.attach("a", 300 * MIB);
         filesystems.mkfs(device, FsType.EXT4, List.of());
 
         filesystems.mkfs(device, FsType.XFS, List.of());
@@ -73,7 +61,7 @@ class FilesystemsTest {
 
     @Test
     void extraOptionsArePassedToMkfs() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path device = loops.attach("a", 64 * MIB);
 
         filesystems.mkfs(device, FsType.EXT4, List.of("-L", "lunpool-v1"));
 
@@ -82,14 +70,14 @@ class FilesystemsTest {
 
     @Test
     void emptyDeviceHasNoFilesystem() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path device = loops.attach("a", 64 * MIB);
 
         assertThat(filesystems.detect(device)).isEmpty();
     }
 
     @Test
     void failedMkfsIsHostErrorNamingTheCommand() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path device = loops.attach("a", 64 * MIB);
 
         assertThatThrownBy(() -> filesystems.mkfs(device, FsType.EXT4, List.of("-O", "no_such_feature")))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
@@ -98,7 +86,7 @@ class FilesystemsTest {
     }
 
     private String blkid(Path device, String tag) {
-        return host.commandRunner().runChecked(CommandRunner.QUICK, "blkid", "-p", "-o", "value", "-s", tag,
+        return runner.runChecked(CommandRunner.QUICK, "blkid", "-p", "-o", "value", "-s", tag,
                 device.toString()).strip();
     }
 }

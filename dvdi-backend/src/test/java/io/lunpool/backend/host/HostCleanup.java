@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * Test support for real block devices: the root check and the cleanup that leaves nothing behind. Use
- * {@link #requireRoot()} in {@code @BeforeAll} and {@link #releaseUnder(Path)} in {@code @AfterEach} with
- * the test's {@code @TempDir}.
+ * Test support for real block devices: the root check and the cleanup that leaves nothing behind.
+ * {@link LoopDevicesExtension} does both around each test; a test that manages its own directory calls
+ * {@link #requireRoot()} before it and {@link #releaseUnder(Path)} after it.
  */
 public final class HostCleanup {
     private static final Duration DETACH_WAIT = Duration.ofSeconds(5);

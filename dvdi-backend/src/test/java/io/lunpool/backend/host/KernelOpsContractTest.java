@@ -13,27 +13,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The system-call and the command implementation of {@link KernelOps} do the same things, on real loop devices. */
 class KernelOpsContractTest {
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void needsRoot() {
-        HostCleanup.requireRoot();
-    }
-
-    @AfterEach
-    void release() {
-        HostCleanup.releaseUnder(dir);
-    }
+    @RegisterExtension
+    final LoopDevicesExtension loops = new LoopDevicesExtension();
 
     static Stream<KernelOps> both() {
         return Stream.of(new SyscallKernelOps(), new CommandKernelOps(new CommandRunner()));
@@ -109,7 +97,7 @@ class KernelOpsContractTest {
     void detachOfAMountedDeviceWaitsForTheUnmount(KernelOps kernel) throws Exception {
         Path file = backing("a");
         Path device = formatted(kernel, file);
-        Path mountpoint = Files.createDirectories(dir.resolve("m"));
+        Path mountpoint = Files.createDirectories(loops.dir().resolve("m"));
         kernel.mount(device, mountpoint, FsType.EXT4);
 
         kernel.detachLoop(device);
@@ -127,7 +115,7 @@ class KernelOpsContractTest {
     @MethodSource("both")
     void mountAndUmountShowInTheMountTable(KernelOps kernel) throws Exception {
         Path device = formatted(kernel, backing("a"));
-        Path mountpoint = Files.createDirectories(dir.resolve("m")).toRealPath();
+        Path mountpoint = Files.createDirectories(loops.dir().resolve("m")).toRealPath();
         assertThat(kernel.isMountPoint(mountpoint)).isFalse();
 
         kernel.mount(device, mountpoint, FsType.EXT4);
@@ -146,7 +134,7 @@ class KernelOpsContractTest {
     @MethodSource("both")
     void umountOfABusyFilesystemSaysBusy(KernelOps kernel) throws Exception {
         Path device = formatted(kernel, backing("a"));
-        Path mountpoint = Files.createDirectories(dir.resolve("m")).toRealPath();
+        Path mountpoint = Files.createDirectories(loops.dir().resolve("m")).toRealPath();
         kernel.mount(device, mountpoint, FsType.EXT4);
         try (FileChannel open = FileChannel.open(mountpoint.resolve("f"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
@@ -162,7 +150,7 @@ class KernelOpsContractTest {
     @MethodSource("both")
     void mountOfAnUnformattedDeviceFailsNamingIt(KernelOps kernel) throws Exception {
         Path device = kernel.attachLoop(backing("a"));
-        Path mountpoint = Files.createDirectories(dir.resolve("m")).toRealPath();
+        Path mountpoint = Files.createDirectories(loops.dir().resolve("m")).toRealPath();
 
         assertThatThrownBy(() -> kernel.mount(device, mountpoint, FsType.EXT4))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
@@ -173,17 +161,17 @@ class KernelOpsContractTest {
     @ParameterizedTest
     @MethodSource("both")
     void attachOfAMissingFileFailsNamingIt(KernelOps kernel) {
-        Path missing = dir.resolve("missing.img");
+        Path missing = loops.dir().resolve("missing.img");
 
         assertThatThrownBy(() -> kernel.attachLoop(missing))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
                 .hasMessageContaining("missing.img");
-        assertThat(LoopDevices.backedBy(f -> f.startsWith(dir))).isEmpty();
+        assertThat(LoopDevices.backedBy(f -> f.startsWith(loops.dir()))).isEmpty();
     }
 
     private Path backing(String name) {
         try {
-            return Path.of(TestLuns.sparse(dir, name, 64 * MIB).backing()).toRealPath();
+            return Path.of(loops.lun(name, 64 * MIB).backing()).toRealPath();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -15,30 +15,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LoopConnectorTest {
-    private final HostLayer host = HostLayer.local();
-    private final LoopConnector connector = (LoopConnector) host.loopConnector();
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void needsRoot() {
-        HostCleanup.requireRoot();
-    }
-
-    @AfterEach
-    void release() {
-        HostCleanup.releaseUnder(dir);
-    }
+    @RegisterExtension
+    final LoopDevicesExtension loops = new LoopDevicesExtension();
+    private final LoopConnector connector = (LoopConnector) loops.host().loopConnector();
 
     @Test
     void connectAttachesTheBackingFileAsABlockDevice() throws Exception {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
 
         Path device = connector.connect(lun);
 
@@ -52,7 +39,7 @@ class LoopConnectorTest {
 
     @Test
     void connectAgainReturnsTheSameDevice() {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
 
         Path first = connector.connect(lun);
 
@@ -62,20 +49,20 @@ class LoopConnectorTest {
 
     @Test
     void differentLunsGetDifferentDevices() {
-        Path a = connector.connect(TestLuns.sparse(dir, "a", 64 * MIB));
-        Path b = connector.connect(TestLuns.sparse(dir, "b", 64 * MIB));
+        Path a = connector.connect(loops.lun("a", 64 * MIB));
+        Path b = connector.connect(loops.lun("b", 64 * MIB));
 
         assertThat(a).isNotEqualTo(b);
     }
 
     @Test
     void findIsEmptyWhenNotAttached() {
-        assertThat(connector.find(TestLuns.sparse(dir, "a", 64 * MIB))).isEmpty();
+        assertThat(connector.find(loops.lun("a", 64 * MIB))).isEmpty();
     }
 
     @Test
     void disconnectFreesTheDeviceAndIsIdempotent() {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
         Path device = connector.connect(lun);
 
         connector.disconnect(lun);
@@ -84,27 +71,28 @@ class LoopConnectorTest {
         assertThat(connector.find(lun)).isEmpty();
         // another process may take the freed device number at once: it must no longer be bound to our file
         assertThat(LoopDevices.backedBy(file -> true))
-                .noneMatch(b -> b.device().equals(device) && b.backing().startsWith(dir.toAbsolutePath()));
+                .noneMatch(b -> b.device().equals(device) && b.backing().startsWith(loops.dir().toAbsolutePath()));
     }
 
     @Test
     void disconnectRemovesEveryDeviceBackedByTheFileAfterARescan() {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
         Path first = connector.connect(lun);
-        String second = host.commandRunner().runChecked(CommandRunner.QUICK, "losetup", "--find", "--show", lun.backing()).strip();
+        String second = loops.host().commandRunner()
+                .runChecked(CommandRunner.QUICK, "losetup", "--find", "--show", lun.backing()).strip();
         LoopConnector.rescan(); // a binding made by another program after the first look is seen from a rescan on
 
         connector.disconnect(lun);
 
-        assertThat(LoopDevices.backedBy(file -> file.startsWith(dir.toAbsolutePath()))).isEmpty();
+        assertThat(LoopDevices.backedBy(file -> file.startsWith(loops.dir().toAbsolutePath()))).isEmpty();
         assertThat(first.toString()).isNotEqualTo(second);
     }
 
     @Test
     void aDeviceUnboundBehindTheConnectorsBackIsNotReturned() throws Exception {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
         Path first = connector.connect(lun);
-        host.commandRunner().runChecked(CommandRunner.QUICK, "losetup", "-d", first.toString());
+        loops.host().commandRunner().runChecked(CommandRunner.QUICK, "losetup", "-d", first.toString());
 
         Path again = connector.connect(lun);
 
@@ -114,7 +102,7 @@ class LoopConnectorTest {
 
     @Test
     void concurrentConnectsOfOneLunShareOneDevice() throws Exception {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Callable<Path>> calls = new ArrayList<>();
@@ -136,7 +124,7 @@ class LoopConnectorTest {
 
     @Test
     void connectOfAMissingBackingFileIsHostError() {
-        LunTarget lun = new LunTarget("naa.6001405deadbeef", dir.resolve("missing.img").toString());
+        LunTarget lun = new LunTarget("naa.6001405deadbeef", loops.dir().resolve("missing.img").toString());
 
         assertThatThrownBy(() -> connector.connect(lun))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
@@ -145,10 +133,10 @@ class LoopConnectorTest {
 
     @Test
     void disconnectOfAMountedLunIsRefusedNamingTheDevice() {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
+        LunTarget lun = loops.lun("a", 64 * MIB);
         Path device = connector.connect(lun);
-        host.filesystems().mkfs(device, io.lunpool.core.model.FsType.EXT4, List.of());
-        host.mounter().mount(device, dir.resolve("m"), io.lunpool.core.model.FsType.EXT4);
+        loops.host().filesystems().mkfs(device, io.lunpool.core.model.FsType.EXT4, List.of());
+        loops.host().mounter().mount(device, loops.dir().resolve("m"), io.lunpool.core.model.FsType.EXT4);
 
         assertThatThrownBy(() -> connector.disconnect(lun))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))

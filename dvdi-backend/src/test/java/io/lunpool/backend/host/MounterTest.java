@@ -12,37 +12,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MounterTest {
-    private final HostLayer host = HostLayer.local();
-    private final Mounter mounter = host.mounter();
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void needsRoot() {
-        HostCleanup.requireRoot();
-    }
-
-    @AfterEach
-    void release() {
-        HostCleanup.releaseUnder(dir);
-    }
+    @RegisterExtension
+    final LoopDevicesExtension loops = new LoopDevicesExtension();
+    private final Mounter mounter = loops.host().mounter();
 
     private Path formatted(String name, FsType type) {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, name, (type == FsType.XFS ? 300 : 64) * MIB));
-        host.filesystems().mkfs(device, type, List.of());
+        Path device = loops.attach(name, (type == FsType.XFS ? 300 : 64) * MIB);
+        loops.host().filesystems().mkfs(device, type, List.of());
         return device;
     }
 
     @Test
     void writtenFileSurvivesUmountAndMountAgain() throws Exception {
         Path device = formatted("a", FsType.EXT4);
-        Path mount = dir.resolve("mounts/a");
+        Path mount = loops.dir().resolve("mounts/a");
 
         mounter.mount(device, mount, FsType.EXT4);
         Files.writeString(mount.resolve("hello.txt"), "kept");
@@ -56,7 +43,7 @@ class MounterTest {
     @Test
     void mountShowsInMountInfoWithNoatime() throws Exception {
         Path device = formatted("a", FsType.XFS);
-        Path mount = dir.resolve("with space/a");
+        Path mount = loops.dir().resolve("with space/a");
 
         mounter.mount(device, mount, FsType.XFS);
 
@@ -71,19 +58,20 @@ class MounterTest {
     @Test
     void mountingTheSameDeviceAgainIsIdempotent() {
         Path device = formatted("a", FsType.EXT4);
-        Path mount = dir.resolve("a");
+        Path mount = loops.dir().resolve("a");
 
         mounter.mount(device, mount, FsType.EXT4);
         mounter.mount(device, mount, FsType.EXT4);
 
-        assertThat(mounter.mounts().stream().filter(m -> m.mountPoint().startsWith(dir.toAbsolutePath()))).hasSize(1);
+        assertThat(mounter.mounts().stream().filter(m -> m.mountPoint().startsWith(loops.dir().toAbsolutePath())))
+                .hasSize(1);
     }
 
     @Test
     void mountingAnotherDeviceOnAnOccupiedDirIsRefused() {
         Path a = formatted("a", FsType.EXT4);
         Path b = formatted("b", FsType.EXT4);
-        Path mount = dir.resolve("m");
+        Path mount = loops.dir().resolve("m");
         mounter.mount(a, mount, FsType.EXT4);
 
         assertThatThrownBy(() -> mounter.mount(b, mount, FsType.EXT4))
@@ -94,7 +82,7 @@ class MounterTest {
 
     @Test
     void umountOfAnUnmountedOrMissingDirSucceeds() {
-        Path empty = dir.resolve("empty");
+        Path empty = loops.dir().resolve("empty");
 
         mounter.umount(empty);
 
@@ -104,7 +92,7 @@ class MounterTest {
     @Test
     void umountOfABusyMountIsHostErrorNamingTheDir() throws Exception {
         Path device = formatted("a", FsType.EXT4);
-        Path mount = dir.resolve("busy");
+        Path mount = loops.dir().resolve("busy");
         mounter.mount(device, mount, FsType.EXT4);
 
         try (FileChannel open = FileChannel.open(mount.resolve("held"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -120,9 +108,9 @@ class MounterTest {
 
     @Test
     void mountOfAnUnformattedDeviceIsHostError() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "raw", 64 * MIB));
+        Path device = loops.attach("raw", 64 * MIB);
 
-        assertThatThrownBy(() -> mounter.mount(device, dir.resolve("raw"), FsType.EXT4))
+        assertThatThrownBy(() -> mounter.mount(device, loops.dir().resolve("raw"), FsType.EXT4))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR))
                 .hasMessageContaining("mount");
     }

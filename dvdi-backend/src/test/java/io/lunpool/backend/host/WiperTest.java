@@ -16,50 +16,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WiperTest {
-    private final HostLayer host = HostLayer.local();
-    private final Wiper wiper = host.wiper();
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void needsRoot() {
-        HostCleanup.requireRoot();
-    }
-
-    @AfterEach
-    void release() {
-        HostCleanup.releaseUnder(dir);
-    }
+    @RegisterExtension
+    final LoopDevicesExtension loops = new LoopDevicesExtension();
+    private final Wiper wiper = loops.host().wiper();
 
     @Test
     void wipeLeavesNoMarkerAndOnlyZerosOnTheDeviceAndInTheBackingFile() throws Exception {
-        LunTarget lun = TestLuns.sparse(dir, "a", 64 * MIB);
-        Path device = host.loopConnector().connect(lun);
-        host.filesystems().mkfs(device, FsType.EXT4, List.of());
-        Path mount = dir.resolve("m");
-        host.mounter().mount(device, mount, FsType.EXT4);
+        LunTarget lun = loops.lun("a", 64 * MIB);
+        Path device = loops.host().loopConnector().connect(lun);
+        loops.host().filesystems().mkfs(device, FsType.EXT4, List.of());
+        Path mount = loops.dir().resolve("m");
+        loops.host().mounter().mount(device, mount, FsType.EXT4);
         writeMarkerFiles(mount, 48, 256 * 1024);
-        host.mounter().umount(mount);
+        loops.host().mounter().umount(mount);
         assertThat(RawScan.of(device).markers()).as("markers on the device before the wipe").isGreaterThanOrEqualTo(48 * 16384);
 
         wiper.wipe(device);
         wiper.verify(device);
 
         assertThat(RawScan.of(device)).isEqualTo(new RawScan(0, 0, -1));
-        host.loopConnector().disconnect(lun);
+        loops.host().loopConnector().disconnect(lun);
         assertThat(RawScan.of(Path.of(lun.backing()))).isEqualTo(new RawScan(0, 0, -1));
         assertThat(allocatedBytes(Path.of(lun.backing()))).as("the wiped backing file stays sparse").isLessThan(MIB);
     }
 
     @Test
     void verifyOfAZeroDeviceSucceeds() {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path device = loops.attach("a", 64 * MIB);
 
         wiper.verify(device);
 
@@ -68,7 +55,7 @@ class WiperTest {
 
     @Test
     void verifyNamesTheOffsetOfASingleNonZeroByte() throws Exception {
-        Path device = host.loopConnector().connect(TestLuns.sparse(dir, "a", 64 * MIB));
+        Path device = loops.attach("a", 64 * MIB);
         long offset = 37 * MIB + 4097;
         try (FileChannel channel = FileChannel.open(device, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap(new byte[] {1}), offset);
@@ -82,7 +69,7 @@ class WiperTest {
 
     @Test
     void withoutDiscardTheWipeWritesZeros() throws Exception {
-        Path file = dir.resolve("plain.img");
+        Path file = loops.dir().resolve("plain.img");
         byte[] pattern = new byte[(int) (3 * MIB + 512)];
         Arrays.fill(pattern, (byte) 0xAB);
         Files.write(file, pattern);
@@ -110,6 +97,7 @@ class WiperTest {
     }
 
     private long allocatedBytes(Path file) {
-        return 512 * Long.parseLong(host.commandRunner().runChecked(CommandRunner.QUICK, "stat", "-c", "%b", file.toString()).strip());
+        return 512 * Long.parseLong(loops.host().commandRunner()
+                .runChecked(CommandRunner.QUICK, "stat", "-c", "%b", file.toString()).strip());
     }
 }

@@ -3,6 +3,7 @@ package io.lunpool.backend.plugin;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
 import io.lunpool.core.model.FsType;
+import io.lunpool.core.spi.VolumeFilesystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.VolumeView;
+import io.lunpool.core.spi.ControlPlaneClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,11 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link ControlPlane} in memory with the control plane's rules: create is idempotent for the same options
+ * A {@link ControlPlaneClient} in memory with the control plane's rules: create is idempotent for the same options
  * and CONFLICT otherwise, a second host is refused (IN_USE naming the holder) unless preempt, delete is refused
  * while attached. {@link #down} makes every call fail TRANSIENT, as an unreachable control plane does.
  */
-public final class InMemoryControlPlane implements ControlPlane {
+public final class InMemoryControlPlane implements ControlPlaneClient {
     public static final String DEFAULT_POOL = "default";
     public static final String DEFAULT_SIZE = "1G";
     private final Map<String, VolumeView> volumes = new TreeMap<>();

@@ -328,7 +328,7 @@ class PluginProtocolTest {
             app().controlPlane.attachElsewhere(v, "agent-3");
             assertThat(c.post("/VolumeDriver.Mount", body(v, "B")).err()).isEqualTo(
                     "IN_USE: volume " + v + " is attached to host agent-3; unmount it there or pass preempt");
-            assertThat(app().module.mounts().table().get(v)).isEmpty();
+            assertThat(app().wiring.service().table().get(v)).isEmpty();
         }
     }
 
@@ -364,7 +364,7 @@ class PluginProtocolTest {
         }
         assertThat(hold.getCount()).isZero();
         Await.until("the reference of the undelivered mount is released", Duration.ofSeconds(10),
-                () -> app().module.mounts().table().get(v).isEmpty());
+                () -> app().wiring.service().table().get(v).isEmpty());
         assertThat(fs.isMounted(MOUNTS.resolve(v))).isFalse();
         assertThat(app().controlPlane.attachedTo(v)).isEmpty();
         try (PluginSocketClient c = client()) {
@@ -403,7 +403,7 @@ class PluginProtocolTest {
 
     @Test
     void healthCheckReportsTheReconcile() {
-        assertThat(app().module.health().isHealthy()).isTrue();
-        assertThat(app().module.health().getMessage()).contains("start-up reconcile");
+        assertThat(app().wiring.health().isHealthy()).isTrue();
+        assertThat(app().wiring.health().getMessage()).contains("start-up reconcile");
     }
 }

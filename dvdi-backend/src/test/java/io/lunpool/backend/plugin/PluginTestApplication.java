@@ -15,7 +15,7 @@ public class PluginTestApplication extends Application<PluginTestApplication.Con
     public final InMemoryControlPlane controlPlane = new InMemoryControlPlane();
     public final FakeHostConnector connector = new FakeHostConnector();
     public final DirectoryFilesystem filesystem = new DirectoryFilesystem();
-    public volatile BackendModule module;
+    public volatile PluginWiring wiring;
 
     /** The test configuration: the server plus the {@code backend:} block. */
     public static class Config extends Configuration {
@@ -36,6 +36,6 @@ public class PluginTestApplication extends Application<PluginTestApplication.Con
 
     @Override
     public void run(Config config, Environment environment) {
-        module = new BackendModule(config.getBackend(), controlPlane, connector, filesystem).register(environment);
+        wiring = new PluginWiring(config.getBackend(), controlPlane, connector, filesystem).register(environment);
     }
 }

@@ -1,20 +1,20 @@
 package io.lunpool.backend.plugin;
 
 import io.lunpool.core.LunpoolException;
-import io.lunpool.core.Reason;
 import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.LunpoolClient;
 import io.lunpool.core.api.VolumeView;
+import io.lunpool.core.spi.ControlPlaneClient;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link ControlPlane} over the control plane's REST API. */
-public final class RestControlPlane implements ControlPlane {
+/** {@link ControlPlaneClient} over the control plane's REST API. */
+public final class RestControlPlaneClient implements ControlPlaneClient {
     private final LunpoolClient client;
 
-    public RestControlPlane(LunpoolClient client) {
+    public RestControlPlaneClient(LunpoolClient client) {
         this.client = client;
     }
 
@@ -25,14 +25,7 @@ public final class RestControlPlane implements ControlPlane {
 
     @Override
     public Optional<VolumeView> get(String name) {
-        try {
-            return Optional.of(client.volume(name));
-        } catch (LunpoolException e) {
-            if (e.reason() == Reason.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return LunpoolException.emptyIfNotFound(() -> client.volume(name));
     }
 
     @Override
@@ -50,14 +43,9 @@ public final class RestControlPlane implements ControlPlane {
         return client.attach(name, request);
     }
 
+    /** A volume that no longer exists is attached nowhere: detaching it succeeds. */
     @Override
     public void detach(String name, String host) {
-        try {
-            client.detach(name, host);
-        } catch (LunpoolException e) {
-            if (e.reason() != Reason.NOT_FOUND) {
-                throw e;
-            }
-        }
+        LunpoolException.ignoreNotFound(() -> client.detach(name, host));
     }
 }

@@ -1,4 +1,4 @@
-package io.lunpool.backend.plugin;
+package io.lunpool.core.spi;
 
 import io.lunpool.core.model.FsType;
 import java.nio.file.Path;
@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The filesystem seam of the plugin: mount a LUN's pre-made filesystem and find what is mounted. The host
- * layer's {@code Mounter} implements it with mount(8)/umount(8) and {@code /proc/self/mountinfo}.
+ * layer implements it with mount(8)/umount(8) and {@code /proc/self/mountinfo}.
  */
 public interface VolumeFilesystem {
     /** Mounts {@code device} (type {@code type}) on {@code dir}, creating {@code dir} when it is missing. */

@@ -29,10 +29,10 @@ import java.util.TreeSet;
  * </ol>
  *
  * Mounts deeper below the mount root (inside a volume) are not ours and are left alone. Deciding is pure
- * ({@link #decide}); {@link Reconcile} carries the actions out.
+ * ({@link #decide}); {@link Reconciler} carries the actions out.
  */
-public final class MountTableReconciler {
-    private MountTableReconciler() {
+public final class ReconcilePlanner {
+    private ReconcilePlanner() {
     }
 
     /** One thing to do. */

@@ -3,7 +3,9 @@ package io.lunpool.backend.plugin;
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.VolumeFilesystem;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
@@ -19,42 +21,43 @@ import java.util.concurrent.atomic.AtomicReference;
  * while the server starts (the unix connector accepts nothing before the server has started, so no plugin call
  * sees an unreconciled table) and a {@code plugin} health check.
  */
-public final class BackendModule {
-    private final VolumeMounts mounts;
-    private final Reconcile reconcile;
+public final class PluginWiring {
+    private final VolumePluginService service;
+    private final Reconciler reconciler;
     private final ExecutorService executor;
-    private final AtomicReference<Reconcile.Outcome> lastReconcile = new AtomicReference<>();
+    private final AtomicReference<Reconciler.Outcome> lastReconcile = new AtomicReference<>();
 
-    public BackendModule(BackendConfiguration config, ControlPlane controlPlane, HostConnector connector,
-                         VolumeFilesystem filesystem) {
+    public PluginWiring(BackendConfiguration config, ControlPlaneClient controlPlane, HostConnector connector,
+                        VolumeFilesystem filesystem) {
         MountTable table = MountTable.load(config.mountTableDir());
         this.executor = Executors.newCachedThreadPool(threads());
-        this.mounts = new VolumeMounts(config.toSettings(), controlPlane, connector, filesystem, table, executor);
-        this.reconcile = new Reconcile(mounts, controlPlane, connector, filesystem);
+        this.service = new VolumePluginService(config.toSettings(), controlPlane, connector, filesystem, table,
+                executor);
+        this.reconciler = new Reconciler(service, controlPlane, connector, filesystem);
     }
 
-    public VolumeMounts mounts() {
-        return mounts;
+    public VolumePluginService service() {
+        return service;
     }
 
-    public BackendModule register(Environment environment) {
+    public PluginWiring register(Environment environment) {
         environment.jersey().register(new PluginAcceptFilter());
-        environment.jersey().register(new PluginResource(mounts));
+        environment.jersey().register(new PluginResource(service));
         environment.servlets().addFilter("plugin-socket-only", new PluginSocketOnlyFilter())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
-        environment.servlets().addFilter("plugin-mount-delivery", new MountDeliveryFilter(mounts))
+        environment.servlets().addFilter("plugin-mount-delivery", new MountDeliveryFilter(service))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.lifecycle().manage(new Managed() {
             @Override
             public void start() {
-                lastReconcile.set(reconcile.run());
+                lastReconcile.set(reconciler.run());
             }
 
             @Override
             public void stop() throws InterruptedException {
                 executor.shutdown();
                 executor.awaitTermination(10, TimeUnit.SECONDS);
-                mounts.flush();
+                service.flush();
             }
         });
         environment.healthChecks().register("plugin", new HealthCheck() {
@@ -67,11 +70,11 @@ public final class BackendModule {
     }
 
     HealthCheck.Result health() {
-        Reconcile.Outcome r = lastReconcile.get();
+        Reconciler.Outcome r = lastReconcile.get();
         if (r == null) {
             return HealthCheck.Result.unhealthy("the mount table has not been reconciled yet");
         }
-        String summary = mounts.table().all().size() + " volume(s) in the mount table " + mounts.table().directory()
+        String summary = service.table().all().size() + " volume(s) in the mount table " + service.table().directory()
                 + "; start-up reconcile: " + r.kept() + " kept, " + r.released() + " released, " + r.orphans()
                 + " orphan mount(s) removed";
         if (!r.failures().isEmpty()) {

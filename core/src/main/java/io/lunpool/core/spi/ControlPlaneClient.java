@@ -1,4 +1,4 @@
-package io.lunpool.backend.plugin;
+package io.lunpool.core.spi;
 
 import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the plugin needs from the control plane. In a cluster {@link RestControlPlane} speaks the REST API;
- * local mode plugs in the in-process implementation. Failures are {@link io.lunpool.core.LunpoolException}s
- * with the control plane's reason (IN_USE naming the other host, CONFLICT, EXHAUSTED, TRANSIENT ...).
+ * What the Docker volume plugin needs from the control plane. In a cluster the backend's REST client speaks the
+ * control plane's REST API; local mode calls the control plane in the same process. Failures are
+ * {@link io.lunpool.core.LunpoolException}s with the control plane's reason (IN_USE naming the other host,
+ * CONFLICT, EXHAUSTED, TRANSIENT ...).
  */
-public interface ControlPlane {
+public interface ControlPlaneClient {
     /** Creates the volume; the same name with the same options again returns the existing volume. */
     VolumeView create(CreateVolumeRequest request);
 

@@ -1,17 +1,19 @@
 package io.lunpool.backend.plugin;
 
-import io.lunpool.backend.plugin.MountTableReconciler.Action;
-import io.lunpool.backend.plugin.MountTableReconciler.Drop;
-import io.lunpool.backend.plugin.MountTableReconciler.Keep;
-import io.lunpool.backend.plugin.MountTableReconciler.Orphan;
-import io.lunpool.backend.plugin.MountTableReconciler.Release;
-import io.lunpool.backend.plugin.MountTableReconciler.TearDown;
+import io.lunpool.backend.plugin.ReconcilePlanner.Action;
+import io.lunpool.backend.plugin.ReconcilePlanner.Drop;
+import io.lunpool.backend.plugin.ReconcilePlanner.Keep;
+import io.lunpool.backend.plugin.ReconcilePlanner.Orphan;
+import io.lunpool.backend.plugin.ReconcilePlanner.Release;
+import io.lunpool.backend.plugin.ReconcilePlanner.TearDown;
 import io.lunpool.core.Names;
 import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.VolumeView;
 import io.lunpool.core.model.LunTarget;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.VolumeFilesystem;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +22,11 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out {@link MountTableReconciler}'s decisions; each action on its own, failures are collected. */
-final class Reconcile {
-    private static final Logger LOG = LoggerFactory.getLogger(Reconcile.class);
-    private final VolumeMounts mounts;
-    private final ControlPlane controlPlane;
+/** Carries out {@link ReconcilePlanner}'s decisions; each action on its own, failures are collected. */
+final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private final VolumePluginService service;
+    private final ControlPlaneClient controlPlane;
     private final HostConnector connector;
     private final VolumeFilesystem filesystem;
 
@@ -32,15 +34,16 @@ final class Reconcile {
     record Outcome(int kept, int released, int orphans, List<String> failures) {
     }
 
-    Reconcile(VolumeMounts mounts, ControlPlane controlPlane, HostConnector connector, VolumeFilesystem filesystem) {
-        this.mounts = mounts;
+    Reconciler(VolumePluginService service, ControlPlaneClient controlPlane, HostConnector connector,
+               VolumeFilesystem filesystem) {
+        this.service = service;
         this.controlPlane = controlPlane;
         this.connector = connector;
         this.filesystem = filesystem;
     }
 
     Outcome run() {
-        PluginSettings s = mounts.settings();
+        PluginSettings s = service.settings();
         List<String> failures = new ArrayList<>();
         Set<String> attachedHere = new HashSet<>();
         try {
@@ -51,7 +54,7 @@ final class Reconcile {
                     + " mount-table entry stay until the next start: {}", s.host(), e.toString());
             failures.add("listing the volumes attached to " + s.host() + ": " + e);
         }
-        List<Action> actions = MountTableReconciler.decide(mounts.table().all(),
+        List<Action> actions = ReconcilePlanner.decide(service.table().all(),
                 filesystem.mountedUnder(s.mountRoot()), s.mountRoot(), attachedHere);
         int kept = 0;
         int released = 0;
@@ -63,12 +66,12 @@ final class Reconcile {
                 } else if (a instanceof Drop d) {
                     LOG.info("reconcile: volume {} is no longer mounted at {}; detaching it", d.volume().name(),
                             d.volume().mountpoint());
-                    mounts.tearDown(d.volume());
+                    service.tearDown(d.volume());
                     released++;
                 } else if (a instanceof TearDown t) {
                     LOG.info("reconcile: volume {} has no references (an operation stopped half-way); tearing"
                             + " it down", t.volume().name());
-                    mounts.tearDown(t.volume());
+                    service.tearDown(t.volume());
                     released++;
                 } else if (a instanceof Orphan o) {
                     LOG.info("reconcile: {} is mounted but not in the mount table; unmounting it", o.mountpoint());

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The plugin service on the in-memory control plane and fake host seams, without HTTP. */
 @Timeout(30)
-class VolumeMountsTest {
+class VolumePluginServiceTest {
     @TempDir
     Path dir;
     private final InMemoryControlPlane controlPlane = new InMemoryControlPlane();
@@ -34,7 +34,7 @@ class VolumeMountsTest {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private Path root;
     private MountTable table;
-    private VolumeMounts mounts;
+    private VolumePluginService mounts;
 
     @BeforeEach
     void setUp() {
@@ -43,9 +43,9 @@ class VolumeMountsTest {
         mounts = service(Duration.ofSeconds(20));
     }
 
-    private VolumeMounts service(Duration limit) {
-        return new VolumeMounts(new PluginSettings("agent-1", List.of("iqn:agent-1"), root, "gold", limit, limit),
-                controlPlane, connector, filesystem, table, executor);
+    private VolumePluginService service(Duration limit) {
+        PluginSettings settings = new PluginSettings("agent-1", List.of("iqn:agent-1"), root, "gold", limit, limit);
+        return new VolumePluginService(settings, controlPlane, connector, filesystem, table, executor);
     }
 
     @AfterEach
@@ -62,7 +62,7 @@ class VolumeMountsTest {
         mounts.remove("gone");
         mounts.flush(); // as a stop does: the known-volumes file is written behind the calls
         controlPlane.down(true);
-        VolumeMounts restarted = service(Duration.ofSeconds(20));
+        VolumePluginService restarted = service(Duration.ofSeconds(20));
         PluginVolume seen = restarted.get("seen");
         assertThat(seen.name()).isEqualTo("seen");
         assertThat(seen.mountpoint()).isEmpty();
@@ -140,7 +140,7 @@ class VolumeMountsTest {
 
     @Test
     void mountSlowerThanItsDeadlineFailsTransientAndIsUndoneWhenItFinishes() throws InterruptedException {
-        VolumeMounts impatient = service(Duration.ofMillis(200));
+        VolumePluginService impatient = service(Duration.ofMillis(200));
         filesystem.holdMounts("slow");
         assertThatThrownBy(() -> impatient.mount("slow", "A"))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRANSIENT))
@@ -202,9 +202,9 @@ class VolumeMountsTest {
         Path foreign = root.resolve("live/inner");
         filesystem.pretendMounted(foreign);
 
-        Reconcile.Outcome outcome = new Reconcile(mounts, controlPlane, connector, filesystem).run();
+        Reconciler.Outcome outcome = new Reconciler(mounts, controlPlane, connector, filesystem).run();
 
-        assertThat(outcome).isEqualTo(new Reconcile.Outcome(1, 2, 1, List.of()));
+        assertThat(outcome).isEqualTo(new Reconciler.Outcome(1, 2, 1, List.of()));
         assertThat(table.all()).extracting(MountedVolume::name).containsExactly("live");
         assertThat(filesystem.mountedUnder(root)).containsExactlyInAnyOrder(root.resolve("live"), foreign);
         assertThat(controlPlane.attachedTo("live")).contains("agent-1");
@@ -223,9 +223,9 @@ class VolumeMountsTest {
         controlPlane.attach("elsewhere", new AttachRequest("agent-2", List.of(), false));
         mounts.mount("live", "A");
 
-        Reconcile.Outcome outcome = new Reconcile(mounts, controlPlane, connector, filesystem).run();
+        Reconciler.Outcome outcome = new Reconciler(mounts, controlPlane, connector, filesystem).run();
 
-        assertThat(outcome).isEqualTo(new Reconcile.Outcome(1, 1, 0, List.of()));
+        assertThat(outcome).isEqualTo(new Reconciler.Outcome(1, 1, 0, List.of()));
         assertThat(controlPlane.attachedTo("cut")).isEmpty();
         assertThat(controlPlane.attachedTo("elsewhere")).contains("agent-2");
         assertThat(controlPlane.attachedTo("live")).contains("agent-1");
@@ -237,13 +237,13 @@ class VolumeMountsTest {
         mounts.mount("gone", "B");
         filesystem.umount(root.resolve("gone"));
         controlPlane.down(true);
-        Reconcile.Outcome outcome = new Reconcile(mounts, controlPlane, connector, filesystem).run();
+        Reconciler.Outcome outcome = new Reconciler(mounts, controlPlane, connector, filesystem).run();
         assertThat(outcome.failures()).hasSize(2)
                 .anySatisfy(f -> assertThat(f).contains("listing the volumes attached to agent-1").contains("TRANSIENT"))
                 .anySatisfy(f -> assertThat(f).contains("gone").contains("TRANSIENT"));
         assertThat(table.get("gone")).isPresent();
         controlPlane.down(false);
-        assertThat(new Reconcile(mounts, controlPlane, connector, filesystem).run().failures()).isEmpty();
+        assertThat(new Reconciler(mounts, controlPlane, connector, filesystem).run().failures()).isEmpty();
         assertThat(table.get("gone")).isEmpty();
     }
 
@@ -257,9 +257,9 @@ class VolumeMountsTest {
     void afterAPluginRestartALiveMountIsStillReportedAndItsUnmountStillWorks() {
         Path mp = mounts.mount("v1", "A");
         MountTable reloaded = MountTable.load(table.directory());
-        VolumeMounts restarted = new VolumeMounts(mounts.settings(), controlPlane, connector, filesystem, reloaded,
-                executor);
-        assertThat(new Reconcile(restarted, controlPlane, connector, filesystem).run().kept()).isEqualTo(1);
+        VolumePluginService restarted = new VolumePluginService(mounts.settings(), controlPlane, connector, filesystem,
+                reloaded, executor);
+        assertThat(new Reconciler(restarted, controlPlane, connector, filesystem).run().kept()).isEqualTo(1);
         assertThat(restarted.get("v1").mountpoint()).isEqualTo(mp.toString());
         restarted.unmount("v1", "A");
         assertThat(filesystem.isMounted(mp)).isFalse();
@@ -273,7 +273,7 @@ class VolumeMountsTest {
         config.setMountRoot(root);
         java.nio.file.Files.createDirectories(config.mountTableDir());
         java.nio.file.Files.writeString(config.mountTableDir().resolve("v1.json"), "not json");
-        assertThatThrownBy(() -> new BackendModule(config, controlPlane, connector, filesystem))
+        assertThatThrownBy(() -> new PluginWiring(config, controlPlane, connector, filesystem))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID))
                 .hasMessageContaining(config.mountTableDir().resolve("v1.json") + " is corrupt");
     }

@@ -1,22 +1,22 @@
 package io.lunpool.app;
 
-import io.lunpool.backend.plugin.ControlPlane;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
 import io.lunpool.core.api.AttachRequest;
 import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.VolumeView;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.scheduler.NotLeaderException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Local mode: the plugin calls the control plane in the same process, without an HTTP hop. */
-final class InProcessControlPlane implements ControlPlane {
+final class InProcessControlPlaneClient implements ControlPlaneClient {
     private final io.lunpool.scheduler.ControlPlane controlPlane;
 
-    InProcessControlPlane(io.lunpool.scheduler.ControlPlane controlPlane) {
+    InProcessControlPlaneClient(io.lunpool.scheduler.ControlPlane controlPlane) {
         this.controlPlane = controlPlane;
     }
 
@@ -27,14 +27,7 @@ final class InProcessControlPlane implements ControlPlane {
 
     @Override
     public Optional<VolumeView> get(String name) {
-        try {
-            return Optional.of(call(() -> controlPlane.volume(name)));
-        } catch (LunpoolException e) {
-            if (e.reason() == Reason.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return LunpoolException.emptyIfNotFound(() -> call(() -> controlPlane.volume(name)));
     }
 
     @Override

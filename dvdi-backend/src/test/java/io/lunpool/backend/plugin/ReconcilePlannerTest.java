@@ -2,12 +2,12 @@ package io.lunpool.backend.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lunpool.backend.plugin.MountTableReconciler.Action;
-import io.lunpool.backend.plugin.MountTableReconciler.Drop;
-import io.lunpool.backend.plugin.MountTableReconciler.Keep;
-import io.lunpool.backend.plugin.MountTableReconciler.Orphan;
-import io.lunpool.backend.plugin.MountTableReconciler.Release;
-import io.lunpool.backend.plugin.MountTableReconciler.TearDown;
+import io.lunpool.backend.plugin.ReconcilePlanner.Action;
+import io.lunpool.backend.plugin.ReconcilePlanner.Drop;
+import io.lunpool.backend.plugin.ReconcilePlanner.Keep;
+import io.lunpool.backend.plugin.ReconcilePlanner.Orphan;
+import io.lunpool.backend.plugin.ReconcilePlanner.Release;
+import io.lunpool.backend.plugin.ReconcilePlanner.TearDown;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class MountTableReconcilerTest {
+class ReconcilePlannerTest {
     private static final Path ROOT = Path.of("/var/lib/lunpool/mounts");
 
     private static MountedVolume entry(String name, int refs) {
@@ -58,7 +58,7 @@ class MountTableReconcilerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void decides(String rule, List<MountedVolume> entries, Set<Path> mounted, List<Action> expected) {
-        assertThat(MountTableReconciler.decide(entries, mounted, ROOT, Set.of())).as(rule)
+        assertThat(ReconcilePlanner.decide(entries, mounted, ROOT, Set.of())).as(rule)
                 .containsExactlyInAnyOrderElementsOf(expected);
     }
 
@@ -80,7 +80,7 @@ class MountTableReconcilerTest {
     @MethodSource("attachments")
     void decidesAboutAttachmentsOfThisHost(String rule, List<MountedVolume> entries, Set<Path> mounted,
                                            Set<String> attachedHere, List<Action> expected) {
-        assertThat(MountTableReconciler.decide(entries, mounted, ROOT, attachedHere)).as(rule)
+        assertThat(ReconcilePlanner.decide(entries, mounted, ROOT, attachedHere)).as(rule)
                 .containsExactlyInAnyOrderElementsOf(expected);
     }
 }

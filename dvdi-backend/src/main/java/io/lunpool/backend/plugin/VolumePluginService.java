@@ -8,7 +8,9 @@ import io.lunpool.core.api.AttachmentView;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.VolumeView;
 import io.lunpool.core.model.FsType;
+import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.VolumeFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +24,9 @@ import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 250 lines: every VolumeDriver call and the mount and tear-down steps they share, one volume's life in one place.
 /**
- * The plugin's service: what each {@code VolumeDriver.*} call does on this host.
+ * The Docker volume plugin service: what each {@code VolumeDriver.*} call does on this host.
  *
  * <ul>
  *   <li>Mount: create the volume when it does not exist (dvdcli's implicit create), attach it to this host
@@ -38,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * ({@link Deadlines}); a Mount that finishes after it, or whose answer cannot be delivered
  * ({@link #releaseMount}), gives its reference back.
  */
-public final class VolumeMounts {
-    private static final Logger LOG = LoggerFactory.getLogger(VolumeMounts.class);
+public final class VolumePluginService {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumePluginService.class);
     private final PluginSettings settings;
-    private final ControlPlane controlPlane;
+    private final ControlPlaneClient controlPlane;
     private final HostConnector connector;
     private final VolumeFilesystem filesystem;
     private final MountTable table;
@@ -49,8 +52,8 @@ public final class VolumeMounts {
     private final Deadlines deadlines;
     private final VolumeLocks locks = new VolumeLocks();
 
-    public VolumeMounts(PluginSettings settings, ControlPlane controlPlane, HostConnector connector,
-                        VolumeFilesystem filesystem, MountTable table, ExecutorService executor) {
+    public VolumePluginService(PluginSettings settings, ControlPlaneClient controlPlane, HostConnector connector,
+                               VolumeFilesystem filesystem, MountTable table, ExecutorService executor) {
         this.settings = settings;
         this.controlPlane = controlPlane;
         this.connector = connector;
@@ -122,14 +125,10 @@ public final class VolumeMounts {
                         + local.get().references().keySet() + "; unmount it first");
             }
             local.ifPresent(this::tearDown);
-            try {
+            LunpoolException.ignoreNotFound(() -> {
                 controlPlane.delete(name);
                 known.forget(name);
-            } catch (LunpoolException e) {
-                if (e.reason() != Reason.NOT_FOUND) {
-                    throw e;
-                }
-            }
+            });
             return null;
         }), null);
     }
