@@ -3,7 +3,7 @@ package io.lunpool.backend.plugin;
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Names;
 import io.lunpool.core.Sizes;
-import io.lunpool.core.VolumeOptions;
+import io.lunpool.core.model.VolumeOptions;
 import io.lunpool.core.api.CreateVolumeRequest;
 import java.util.HashMap;
 import java.util.Locale;

@@ -1,5 +1,7 @@
-package io.lunpool.core;
+package io.lunpool.core.model;
 
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Reason;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

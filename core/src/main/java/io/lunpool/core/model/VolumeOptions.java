@@ -1,5 +1,7 @@
-package io.lunpool.core;
+package io.lunpool.core.model;
 
+import io.lunpool.core.LunpoolException;
+import io.lunpool.core.Sizes;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,7 +40,7 @@ public final class VolumeOptions {
             switch (key) {
                 case "iops" -> positive(key, value);
                 case "bps" -> Sizes.parse(value);
-                case "fsType" -> io.lunpool.core.model.FsType.of(value);
+                case "fsType" -> FsType.of(value);
                 default -> throw new IllegalStateException(key);
             }
             out.put(key, value.trim());
