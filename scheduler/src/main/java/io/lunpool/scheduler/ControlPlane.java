@@ -107,21 +107,44 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public Created createVolume(CreateVolumeRequest req) {
+        Request.CreateVolume create = createRequest(req);
+        Outcome.VolumeOutcome o = (Outcome.VolumeOutcome) createTimer.timeSupplier(() -> write(create));
+        return new Created(o.volume(), o.created());
+    }
+
+    /**
+     * As {@link #createVolume} without waiting: the future completes when the batcher has committed the create,
+     * or fails with what {@link #createVolume} throws. A bad request or a follower throws at once.
+     */
+    public CompletableFuture<Created> createVolumeAsync(CreateVolumeRequest req) {
+        Request.CreateVolume create = createRequest(req);
+        Timer.Context timing = createTimer.time();
+        return term().batcher().submit(create).whenComplete((o, e) -> timing.stop())
+                .thenApply(o -> new Created(((Outcome.VolumeOutcome) o).volume(), ((Outcome.VolumeOutcome) o).created()));
+    }
+
+    private Request.CreateVolume createRequest(CreateVolumeRequest req) {
         if (req == null) {
             throw LunpoolException.invalid("the request body is missing; send {\"name\": ..., \"pool\": ..., \"size\": ...}");
         }
         String name = Names.volume(req.name());
         String pool = req.pool() == null ? settings.defaultPool() : Names.pool(req.pool());
         long size = req.size() == null ? 0 : Sizes.parse(req.size());
-        Request.CreateVolume create = new Request.CreateVolume(name, pool, size, VolumeOptions.validate(req.options()),
+        return new Request.CreateVolume(name, pool, size, VolumeOptions.validate(req.options()),
                 Validation.optionalText("requestId", req.requestId()), null);
-        Outcome.VolumeOutcome o = (Outcome.VolumeOutcome) createTimer.timeSupplier(() -> write(create));
-        return new Created(o.volume(), o.created());
     }
 
     public void deleteVolume(String name) {
         Names.volume(name);
         deleteTimer.timeSupplier(() -> write(new Request.DeleteVolume(name)));
+    }
+
+    /** As {@link #deleteVolume} without waiting; a bad name or a follower throws at once. */
+    public CompletableFuture<Void> deleteVolumeAsync(String name) {
+        Names.volume(name);
+        Timer.Context timing = deleteTimer.time();
+        return term().batcher().submit(new Request.DeleteVolume(name)).whenComplete((o, e) -> timing.stop())
+                .thenApply(o -> null);
     }
 
     public AttachmentView attach(String volume, AttachRequest req) {
