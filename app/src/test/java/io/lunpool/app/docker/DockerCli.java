@@ -11,36 +11,36 @@ import java.util.List;
  * The {@code docker} CLI against the running dockerd, every call with a timeout (through {@link CommandRunner}).
  * The image is {@code $LUNPOOL_TEST_IMAGE} (set by {@code bin/test}), else {@code lunpool/busybox:1}.
  */
-final class DockerCli {
-    static final String IMAGE = System.getenv().getOrDefault("LUNPOOL_TEST_IMAGE", "lunpool/busybox:1");
+public final class DockerCli {
+    public static final String IMAGE = System.getenv().getOrDefault("LUNPOOL_TEST_IMAGE", "lunpool/busybox:1");
     /** A container command that runs until {@code docker stop} and exits at once on SIGTERM (busybox as PID 1). */
-    static final List<String> IDLE = List.of("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait");
+    public static final List<String> IDLE = List.of("sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait");
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private final CommandRunner runner = new CommandRunner();
 
     /** What one command did. */
-    record Result(List<String> command, int exit, String out, String err) {
-        Result ok() {
+    public record Result(List<String> command, int exit, String out, String err) {
+        public Result ok() {
             assertThat(exit).as("%s failed (exit %s): stdout=[%s] stderr=[%s]", command, exit, out, err).isZero();
             return this;
         }
 
-        Result failed() {
+        public Result failed() {
             assertThat(exit).as("%s should have failed: stdout=[%s] stderr=[%s]", command, out, err).isNotZero();
             return this;
         }
 
         /** stdout without the trailing newline. */
-        String text() {
+        public String text() {
             return out.strip();
         }
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         return run(List.of(args));
     }
 
-    Result run(List<String> args) {
+    public Result run(List<String> args) {
         List<String> argv = new ArrayList<>();
         argv.add("docker");
         argv.addAll(args);
@@ -49,12 +49,12 @@ final class DockerCli {
     }
 
     /** Runs and asserts exit 0; returns stdout, stripped. */
-    String ok(String... args) {
+    public String ok(String... args) {
         return run(args).ok().text();
     }
 
     /** {@code docker run --rm [mountArgs] IMAGE sh -c script}; asserts exit 0 and returns stdout, stripped. */
-    String runOnce(List<String> mountArgs, String script) {
+    public String runOnce(List<String> mountArgs, String script) {
         List<String> args = new ArrayList<>(List.of("run", "--rm"));
         args.addAll(mountArgs);
         args.addAll(List.of(IMAGE, "sh", "-c", script));
@@ -62,7 +62,7 @@ final class DockerCli {
     }
 
     /** {@code docker run -d --name name [mountArgs] IMAGE <idle>}: a container that runs until stopped. */
-    void runIdle(String name, List<String> mountArgs) {
+    public void runIdle(String name, List<String> mountArgs) {
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name));
         args.addAll(mountArgs);
         args.add(IMAGE);
@@ -71,7 +71,7 @@ final class DockerCli {
     }
 
     /** {@code docker exec name sh -c script}; asserts exit 0 and returns stdout, stripped. */
-    String exec(String name, String script) {
+    public String exec(String name, String script) {
         return run("exec", name, "sh", "-c", script).ok().text();
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * What the kernel says about a test's root directory: {@code losetup -a} lines and {@code /proc/self/mountinfo}
  * entries that name a path under it, and the prerequisites every Docker test checks first (failing, not skipping).
  */
-final class HostState {
+public final class HostState {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
     private static boolean checked;
 
@@ -23,7 +23,7 @@ final class HostState {
     }
 
     /** Root, a reachable dockerd and a test image that runs a shell; fails with the remedy otherwise. */
-    static synchronized void requirePrerequisites(DockerCli docker) {
+    public static synchronized void requirePrerequisites(DockerCli docker) {
         if (checked) {
             return;
         }
@@ -42,29 +42,29 @@ final class HostState {
     }
 
     /** {@code losetup -a} lines whose backing file is under root. */
-    static List<String> loopDevicesUnder(Path root) {
+    public static List<String> loopDevicesUnder(Path root) {
         String out = new CommandRunner().runChecked(CommandRunner.QUICK, "losetup", "-a");
         return out.lines().filter(l -> l.contains(root.toString() + "/")).toList();
     }
 
     /** {@code /proc/self/mountinfo} lines that name a path under root. */
-    static List<String> mountsUnder(Path root) {
+    public static List<String> mountsUnder(Path root) {
         return mountinfo().stream().filter(l -> l.contains(root.toString() + "/")).toList();
     }
 
     /** True when something is mounted exactly at dir. */
-    static boolean isMounted(Path dir) {
+    public static boolean isMounted(Path dir) {
         String point = dir.toAbsolutePath().normalize().toString();
         return mountinfo().stream().map(l -> l.split(" ")).anyMatch(f -> f.length > 4 && f[4].equals(point));
     }
 
     /** True when a loop device is bound to this file. */
-    static boolean isAttached(Path backing) {
+    public static boolean isAttached(Path backing) {
         return new CommandRunner().runChecked(CommandRunner.QUICK, "losetup", "-j", backing.toString())
                 .contains(backing.toString());
     }
 
-    static void assertNothingUnder(Path root) {
+    public static void assertNothingUnder(Path root) {
         assertThat(loopDevicesUnder(root)).as("losetup -a entries of %s", root).isEmpty();
         assertThat(mountsUnder(root)).as("/proc/self/mountinfo entries of %s", root).isEmpty();
     }

@@ -18,29 +18,65 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real jar's {@code local} command as a child process: embedded ZooKeeper, control plane, loop array and the
- * Docker plugin on {@link #SOCKET} (driver {@value #DRIVER}; one fixed name, because dockerd caches every plugin
- * name it has seen). Everything it keeps lives under one root directory (ZooKeeper data, array, mounts, mount
- * table), so it can be killed and started again on the same state. Its output goes to {@code <root>/local.log}.
+ * The real jar as a child process, by default its {@code local} command: embedded ZooKeeper, control plane, loop
+ * array and the Docker plugin on {@link #SOCKET} (driver {@value #DRIVER}; one fixed name, because dockerd caches
+ * every plugin name it has seen). A {@link Setup} names another driver, the {@code scheduler} command (the control
+ * plane alone: no plugin socket, no backend), JVM options or configuration overrides. Everything it keeps lives
+ * under one root directory (ZooKeeper data, array, mounts, mount table), so it can be killed and started again on
+ * the same state. Its output goes to {@code <root>/<command>.log}.
  */
-final class LocalProcess implements AutoCloseable {
-    static final String DRIVER = "lunpooltest";
-    static final Path SOCKET = Path.of("/run/docker/plugins/" + DRIVER + ".sock");
-    static final String HOST = "local";
+public final class LocalProcess implements AutoCloseable {
+    public static final String DRIVER = "lunpooltest";
+    public static final Path SOCKET = socketOf(DRIVER);
+    public static final String HOST = "local";
+    /** The configuration's {@code zookeeper.root}. */
+    public static final String ZK_ROOT = "/lunpool";
     private static final String READY = "lunpool local is ready";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A pool the configuration creates at start. */
-    record Pool(String name, String lunSize, int minFree, int maxFree, int maxLuns) {
+    public record Pool(String name, String lunSize, int minFree, int maxFree, int maxLuns) {
+    }
+
+    /**
+     * How the child runs: the jar's {@code command} ({@code local} or {@code scheduler}), the Docker driver whose
+     * socket {@code local} serves (null for {@code scheduler}), the backend's host name, the child JVM's options,
+     * and configuration overrides passed as Dropwizard's {@code -Ddw.<path>=<value>} (a dot inside a key, as in a
+     * logger name, written {@code \.}).
+     */
+    public record Setup(String command, Path jar, String driver, String host, List<String> javaOptions,
+                        Map<String, String> overrides) {
+        public Setup {
+            javaOptions = List.copyOf(javaOptions);
+            overrides = Map.copyOf(overrides);
+        }
+
+        /** What the Docker tests run: {@code local}, driver {@value LocalProcess#DRIVER}, the jar Failsafe names, 256 MiB heap. */
+        public static Setup dockerTests() {
+            return new Setup("local", Path.of(System.getProperty("lunpool.jar",
+                    "target/lunpool-app-0.1.0-SNAPSHOT-all.jar")), DRIVER, HOST, List.of("-Xmx256m"), Map.of());
+        }
+
+        /** The plugin socket of {@link #driver}, or null when the command serves none. */
+        public Path socket() {
+            return driver == null ? null : socketOf(driver);
+        }
+    }
+
+    /** Where dockerd looks for the socket of a plugin driver. */
+    public static Path socketOf(String driver) {
+        return Path.of("/run/docker/plugins/" + driver + ".sock");
     }
 
     private final Path root;
-    private final Path jar;
+    private final Setup setup;
     private final int restPort = freePort();
     private final int adminPort = freePort();
     private final int zkPort = freePort();
@@ -48,79 +84,119 @@ final class LocalProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    LocalProcess(Path root, String defaultPool, List<Pool> pools) {
+    public LocalProcess(Path root, String defaultPool, List<Pool> pools) {
+        this(root, Setup.dockerTests(), defaultPool, pools);
+    }
+
+    /** {@code defaultPool} may be null (creates then name their pool); {@code pools} may be empty. */
+    public LocalProcess(Path root, Setup setup, String defaultPool, List<Pool> pools) {
         this.root = root;
-        this.jar = Path.of(System.getProperty("lunpool.jar", "target/lunpool-app-0.1.0-SNAPSHOT-all.jar"));
-        assertThat(jar).as("the shaded jar (system property lunpool.jar); run the ITs with mvn verify").isRegularFile();
-        this.config = root.resolve("local.yml");
+        this.setup = setup;
+        assertThat(setup.jar()).as("the shaded jar (system property lunpool.jar); run the ITs with mvn verify")
+                .isRegularFile();
+        assertThat(setup.socket() != null || !setup.command().equals("local"))
+                .as("the local command serves a plugin socket: name its driver").isTrue();
+        this.config = root.resolve(setup.command() + ".yml");
         write(config, yaml(defaultPool, pools));
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
-    Path mountRoot() {
+    public Path mountRoot() {
         return root.resolve("mounts");
     }
 
-    Path arrayDir() {
+    public Path arrayDir() {
         return root.resolve("array");
     }
 
-    Path log() {
-        return root.resolve("local.log");
+    /** The embedded ZooKeeper's data directory (it serves only while the process runs). */
+    public Path zkDataDir() {
+        return root.resolve("zk");
     }
 
-    long pid() {
+    public Path log() {
+        return root.resolve(setup.command() + ".log");
+    }
+
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    LunpoolClient client() {
-        return new LunpoolClient(URI.create("http://127.0.0.1:" + restPort), Duration.ofSeconds(30));
+    /** The REST API's base URL. */
+    public String url() {
+        return "http://127.0.0.1:" + restPort;
     }
 
-    /** Starts the jar on this root and waits until it logs that it is ready. */
-    void start() {
+    /** The admin port's base URL (metrics, tasks). */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
+    public LunpoolClient client() {
+        return new LunpoolClient(URI.create(url()), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Starts the jar on this root and waits until it is ready: {@code local} until it logs so, {@code scheduler}
+     * until its REST API says it leads.
+     */
+    public void start() {
         assertThat(isAlive()).as("local process already running").isFalse();
         int before = countReady();
         try {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "local", config.toString())
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(setup.javaOptions());
+            setup.overrides().forEach((path, value) -> command.add("-Ddw." + path + "=" + value));
+            command.addAll(List.of("-jar", setup.jar().toString(), setup.command(), config.toString()));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + jar, e);
+            throw new UncheckedIOException("cannot start " + setup.jar(), e);
         }
         starts++;
-        Await.until("lunpool local (pid " + process.pid() + ") logs '" + READY + "' (log: " + log() + ")",
+        boolean local = setup.command().equals("local");
+        String what = local ? "logs '" + READY + "'" : "leads";
+        Await.until("lunpool " + setup.command() + " (pid " + process.pid() + ") " + what + " (log: " + log() + ")",
                 START_TIMEOUT, () -> {
-                    assertThat(process.isAlive()).as("lunpool local exited with %s before it was ready; log: %s",
-                            process.isAlive() ? "" : process.exitValue(), tail()).isTrue();
-                    return countReady() > before;
+                    assertThat(process.isAlive()).as("lunpool %s exited with %s before it was ready; log: %s",
+                            setup.command(), process.isAlive() ? "" : process.exitValue(), tail()).isTrue();
+                    return local ? countReady() > before : leads();
                 });
     }
 
+    private boolean leads() {
+        try {
+            return client().leader().isLeader();
+        } catch (RuntimeException notServingYet) {
+            return false;
+        }
+    }
+
     /** SIGKILL by PID, then waits for the exit. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
     }
 
     /** SIGTERM by PID, then waits for a clean exit. */
-    void stop() {
+    public void stop() {
         process.destroy();
         awaitExit(Duration.ofSeconds(60));
     }
 
     /** One maintainer pass (refill, wipe, prepare), waiting for its chores. */
-    void runMaintainer() {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/tasks/run-maintainer"))
+    public void runMaintainer() {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(adminUrl() + "/tasks/run-maintainer"))
                 .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
         try {
             HttpResponse<String> resp = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
@@ -134,7 +210,7 @@ final class LocalProcess implements AutoCloseable {
     }
 
     /** The backing file of the LUN with this WWN, from the loop array's sidecar files. */
-    Path backingOf(String wwn) {
+    public Path backingOf(String wwn) {
         try (DirectoryStream<Path> sidecars = Files.newDirectoryStream(arrayDir(), "*.json")) {
             for (Path sidecar : sidecars) {
                 JsonNode lun = JSON.readTree(sidecar.toFile());
@@ -149,7 +225,7 @@ final class LocalProcess implements AutoCloseable {
     }
 
     /** The whole log so far. */
-    String logText() {
+    public String logText() {
         try {
             return Files.exists(log()) ? Files.readString(log(), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -157,7 +233,7 @@ final class LocalProcess implements AutoCloseable {
         }
     }
 
-    int starts() {
+    public int starts() {
         return starts;
     }
 
@@ -178,17 +254,21 @@ final class LocalProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Path socket = setup.socket();
+        if (socket == null) {
+            return;
+        }
         try {
-            Files.deleteIfExists(SOCKET);
+            Files.deleteIfExists(socket);
         } catch (IOException e) {
-            throw new UncheckedIOException("removing the plugin socket " + SOCKET + " failed", e);
+            throw new UncheckedIOException("removing the plugin socket " + socket + " failed", e);
         }
     }
 
     private void awaitExit(Duration timeout) {
         try {
             assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
-                    .as("lunpool local (pid %s) did not exit within %s", process.pid(), timeout).isTrue();
+                    .as("lunpool %s (pid %s) did not exit within %s", setup.command(), process.pid(), timeout).isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -219,6 +299,19 @@ final class LocalProcess implements AutoCloseable {
                     .append("      fsType: ext4\n")
                     .append("      maxLuns: ").append(p.maxLuns()).append('\n');
         }
+        String socketConnector = setup.socket() == null ? "" : """
+                    - type: unix
+                      path: %s
+                      mode: "0660"
+                      deleteStaleSocket: true
+                """.formatted(setup.socket());
+        String backend = setup.socket() == null ? "" : """
+                backend:
+                  host: %s
+                  initiators: []
+                  mountRoot: %s
+                  stateDir: %s
+                """.formatted(setup.host(), mountRoot(), root.resolve("backend"));
         return """
                 server:
                   type: default
@@ -226,11 +319,7 @@ final class LocalProcess implements AutoCloseable {
                     - type: http
                       bindHost: 127.0.0.1
                       port: %d
-                    - type: unix
-                      path: %s
-                      mode: "0660"
-                      deleteStaleSocket: true
-                  adminConnectors:
+                %s  adminConnectors:
                     - type: http
                       bindHost: 127.0.0.1
                       port: %d
@@ -238,31 +327,25 @@ final class LocalProcess implements AutoCloseable {
                     appenders: []
                 zookeeper:
                   connect: ""
-                  root: /lunpool
+                  root: %s
                   sessionTimeout: 10s
                   embeddedDataDir: %s
                   embeddedHost: 127.0.0.1
                   embeddedPort: %d
                 controlPlane:
-                  advertiseUrl: http://127.0.0.1:%d
-                  defaultPool: %s
-                  maintainerInterval: 0s
+                  advertiseUrl: %s
+                %s  maintainerInterval: 0s
                   parallelChores: 2
                   arrayDirectory: %s
-                  pools:
-                %s
-                backend:
-                  host: %s
-                  initiators: []
-                  mountRoot: %s
-                  stateDir: %s
-                logging:
+                  pools:%s
+                %slogging:
                   level: INFO
                   loggers:
                     org.apache.zookeeper: WARN
                     org.apache.curator: WARN
-                """.formatted(restPort, SOCKET, adminPort, root.resolve("zk"), zkPort, restPort, defaultPool,
-                arrayDir(), pool, HOST, mountRoot(), root.resolve("backend"));
+                """.formatted(restPort, socketConnector, adminPort, ZK_ROOT, zkDataDir(), zkPort, url(),
+                defaultPool == null ? "" : "  defaultPool: " + defaultPool + "\n", arrayDir(),
+                pools.isEmpty() ? " {}" : "\n" + pool.toString().stripTrailing(), backend);
     }
 
     private static void write(Path file, String text) {

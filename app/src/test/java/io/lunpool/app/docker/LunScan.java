@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** A raw read of a whole LUN backing file: how often a marker occurs anywhere in it (across chunk edges too). */
-final class LunScan {
+public final class LunScan {
     private static final int CHUNK = 1 << 20;
 
     private LunScan() {
     }
 
-    static long occurrences(Path file, byte[] marker) {
+    public static long occurrences(Path file, byte[] marker) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer buf = ByteBuffer.allocate(CHUNK + marker.length);

@@ -9,14 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Plugin calls on the test socket the way dvdcli makes them: one connection per call, Activate first. */
-final class PluginCalls {
+public final class PluginCalls {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PluginCalls() {
     }
 
     /** Activate, then {@code path} with {@code body}, on a fresh connection; returns the answer to the call. */
-    static PluginSocketClient.Reply call(String path, String body) {
+    public static PluginSocketClient.Reply call(String path, String body) {
         try (PluginSocketClient c = PluginSocketClient.connect(LocalProcess.SOCKET)) {
             PluginSocketClient.Reply activate = c.post("/Plugin.Activate", null);
             assertThat(activate.json().path("Implements").toString()).isEqualTo("[\"VolumeDriver\"]");
@@ -25,7 +25,7 @@ final class PluginCalls {
     }
 
     /** {@code Get}'s Volume; fails when Get answers an Err. */
-    static JsonNode get(String name) {
+    public static JsonNode get(String name) {
         PluginSocketClient.Reply r = call("/VolumeDriver.Get", "{\"Name\":" + quote(name) + "}");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.err()).as("Get %s", name).isEmpty();
@@ -33,14 +33,14 @@ final class PluginCalls {
     }
 
     /** The mount table's references of a volume on this host, as Get's Status shows them: ID to count. */
-    static Map<String, Integer> references(String name) {
+    public static Map<String, Integer> references(String name) {
         Map<String, Integer> out = new LinkedHashMap<>();
         get(name).path("Status").path("references").properties()
                 .forEach(e -> out.put(e.getKey(), e.getValue().asInt()));
         return out;
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         try {
             return JSON.writeValueAsString(s);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * static final PluginFixture env = new PluginFixture("small", List.of(new LocalProcess.Pool("small", "64M", 2, 4, 0)));
  * </pre>
  */
-final class PluginFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestWatcher {
-    final DockerCli docker = new DockerCli();
+public final class PluginFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestWatcher {
+    public final DockerCli docker = new DockerCli();
     private final String defaultPool;
     private final List<LocalProcess.Pool> pools;
     private final String run = UUID.randomUUID().toString().substring(0, 6);
@@ -42,24 +42,24 @@ final class PluginFixture implements BeforeAllCallback, AfterEachCallback, After
     private LocalProcess local;
     private boolean failed;
 
-    PluginFixture(String defaultPool, List<LocalProcess.Pool> pools) {
+    public PluginFixture(String defaultPool, List<LocalProcess.Pool> pools) {
         this.defaultPool = defaultPool;
         this.pools = pools;
     }
 
-    LocalProcess local() {
+    public LocalProcess local() {
         return local;
     }
 
     /** A container name unique to this run, removed after the test. */
-    String container(String base) {
+    public String container(String base) {
         String name = base + "-" + run;
         containers.add(name);
         return name;
     }
 
     /** A volume name unique to this run, removed after the test. */
-    String volume(String base) {
+    public String volume(String base) {
         String name = base + "-" + run;
         volumes.add(name);
         return name;

@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Docker's {@code local} driver, always interleaved so a noisy machine slows both alike.
  */
 final class DockerPhases {
-    private final DockerCli docker;
+    private final TrackedDocker docker;
     private final String prefix;
     private final AtomicInteger containers = new AtomicInteger();
 
-    DockerPhases(DockerCli docker, String prefix) {
+    DockerPhases(TrackedDocker docker, String prefix) {
         this.docker = docker;
         this.prefix = prefix;
     }

@@ -7,18 +7,17 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/bench control-plane}: volume ops per second of the control plane on a real ZooKeeper with
- * fsync on, in one run and interleaved round by round: the leader's batcher in-process (max batch 200 and
- * any other sizes asked for), the same batcher with max batch 1, and the REST API of the real application
- * jar started as a child process. Writes bench/results/control-plane-{UTC}.json and control-plane-latest.md.
- * Not a test: nothing here asserts a time.
+ * fsync on, in one run and interleaved round by round: a {@link io.lunpool.scheduler.ControlPlane} in-process,
+ * driven through its asynchronous front with the default batcher settings (max batch 200, and any other sizes
+ * asked for) and with max batch 1, and the REST API of the real application jar started as a child process.
+ * Writes bench/results/control-plane-{UTC}.json and control-plane-latest.md. Not a test: nothing here asserts a
+ * time.
  */
 public final class ControlPlaneBench {
     private ControlPlaneBench() {
@@ -29,7 +28,7 @@ public final class ControlPlaneBench {
         int status = 1;
         try {
             status = bench(args);
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             e.printStackTrace();
         } finally {
             System.exit(status);
@@ -47,21 +46,27 @@ public final class ControlPlaneBench {
         quietLogs();
         BenchReport report = new BenchReport(options);
         Path zkDir = Files.createTempDirectory("lunpool-bench-zk-");
-        RestControlPlane rest = null;
+        SchedulerChild rest = null;
         try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper(zkDir, "127.0.0.1", freePort())) {
             CuratorFramework client = CuratorClients.start(zk.connectString(), Duration.ofSeconds(30));
             try {
                 if (options.rest()) {
-                    rest = new RestControlPlane();
-                    rest.start(options.jar(), options.rounds() + 1, options.restOps());
+                    rest = SchedulerChild.start(options.jar(), options.rounds() + 1, options.restOps());
                     report.note("REST setup", String.format(Locale.ROOT, "%d pools of %d FREE LUN records written "
-                                    + "into the child's ZooKeeper data dir before it started, in %.1f s (records only, "
-                                    + "no loop files: creates and deletes never touch the array; maintainer off); "
-                                    + "child JVM -Xmx1g, %d client threads, request log off, log level WARN",
-                            options.rounds() + 1, options.restOps(), rest.seedSeconds, options.restClients()));
+                                    + "into the child's ZooKeeper data dir before it started, in %.1f s, by a control "
+                                    + "plane's maintainer on an array of records only (no loop files: creates and "
+                                    + "deletes never touch the array; the child's maintainer is off); child JVM "
+                                    + "-Xmx1g, max batch 200, max wait 1 ms, %d client threads, request log off, "
+                                    + "log level WARN",
+                            options.rounds() + 1, options.restOps(), rest.seedSeconds(), options.restClients()));
                 }
-                run(options, report, new InProcessMode(client, options.inFlight()),
-                        rest == null ? null : new RestMode(rest, options.restClients()));
+                report.note("In-process setup", "each round's pool seeded (untimed) by a control plane's "
+                        + "maintainer on an array of records only; the ops go through ControlPlane.createVolumeAsync "
+                        + "and deleteVolumeAsync of the leading instance (request validation, the leader's batcher, "
+                        + "the returned futures); batched = the default batcher settings (no wait for a batch to "
+                        + "fill), unbatched = the same with max batch 1");
+                run(options, report, new InProcessMode(zk.connectString(), client, options.inFlight()),
+                        rest == null ? null : new RestMode(rest.process(), options.restClients()));
             } finally {
                 client.close();
             }
@@ -69,7 +74,7 @@ public final class ControlPlaneBench {
             if (rest != null) {
                 rest.close();
             }
-            delete(zkDir);
+            BenchCleanup.remove(zkDir);
         }
         Path json = report.write();
         System.out.println("wrote " + json + " and " + options.out().resolve("control-plane-latest.md"));
@@ -96,17 +101,9 @@ public final class ControlPlaneBench {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            System.err.println("could not remove " + dir + ": " + e);
         }
     }
 }

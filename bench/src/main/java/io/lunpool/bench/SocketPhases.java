@@ -1,5 +1,6 @@
 package io.lunpool.bench;
 
+import io.lunpool.backend.plugin.PluginSocketClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,9 +17,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Phases 1 and 2, straight on the plugin socket with the calls dockerd 20.10 makes (spec §1.8): {@code volume
- * create} = Get (no such volume), Create; container start = Get, Get, Mount(ID); container exit = Get,
- * Unmount(ID); {@code volume rm} = Get, Get, Remove. The Gets are timed as their own operation.
+ * Phases 1 and 2, straight on the plugin socket through {@link PluginSocketClient} (requests byte for byte as
+ * dockerd writes them), with the calls dockerd 20.10 makes: {@code volume create} = Get (no such volume), Create;
+ * container start = Get, Get, Mount(ID); container exit = Get, Unmount(ID); {@code volume rm} = Get, Get, Remove.
+ * The Gets are timed as their own operation.
  */
 final class SocketPhases {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(130);
@@ -39,7 +41,7 @@ final class SocketPhases {
         for (String op : List.of("Create", "Mount", "Unmount", "Remove", "Get")) {
             ops.put(op, new Samples());
         }
-        try (DockerStyleClient c = DockerStyleClient.connect(socket, CALL_TIMEOUT)) {
+        try (PluginSocketClient c = PluginSocketClient.connect(socket, CALL_TIMEOUT)) {
             handshake(c);
             List<String> warm = names("w", warmup);
             steps(c, warm, new LinkedHashMap<>());
@@ -48,7 +50,7 @@ final class SocketPhases {
         return ops;
     }
 
-    private void steps(DockerStyleClient c, List<String> names, Map<String, Samples> ops) {
+    private void steps(PluginSocketClient c, List<String> names, Map<String, Samples> ops) {
         Samples none = new Samples();
         Map<String, String> ids = new LinkedHashMap<>();
         for (String v : names) {
@@ -87,7 +89,7 @@ final class SocketPhases {
             long start = System.nanoTime();
             for (int w = 0; w < parallel; w++) {
                 workers.add(pool.submit(() -> {
-                    try (DockerStyleClient c = DockerStyleClient.connect(socket, CALL_TIMEOUT)) {
+                    try (PluginSocketClient c = PluginSocketClient.connect(socket, CALL_TIMEOUT)) {
                         handshake(c);
                         int i;
                         while ((i = next.getAndIncrement()) < cycles && System.nanoTime() < deadline) {
@@ -120,22 +122,22 @@ final class SocketPhases {
         if (live.isEmpty()) {
             return;
         }
-        try (DockerStyleClient c = DockerStyleClient.connect(socket, CALL_TIMEOUT)) {
+        try (PluginSocketClient c = PluginSocketClient.connect(socket, CALL_TIMEOUT)) {
             for (Map.Entry<String, String> v : Map.copyOf(live).entrySet()) {
-                c.post("VolumeDriver.Unmount", idBody(v.getKey(), v.getValue()));
-                c.post("VolumeDriver.Remove", nameBody(v.getKey()));
+                c.post("/VolumeDriver.Unmount", idBody(v.getKey(), v.getValue()));
+                c.post("/VolumeDriver.Remove", nameBody(v.getKey()));
             }
         } catch (RuntimeException e) {
             System.err.println("bench cleanup: removing plugin volumes failed: " + e.getMessage());
         }
     }
 
-    private static void handshake(DockerStyleClient c) {
-        String activate = c.post("Plugin.Activate", null);
+    private static void handshake(PluginSocketClient c) {
+        String activate = answer(c, "Plugin.Activate", null);
         if (!activate.contains("VolumeDriver")) {
             throw new IllegalStateException("Plugin.Activate answered " + activate);
         }
-        c.post("VolumeDriver.Capabilities", "{}");
+        answer(c, "VolumeDriver.Capabilities", "{}");
     }
 
     private List<String> names(String kind, int n) {
@@ -146,27 +148,36 @@ final class SocketPhases {
         return out;
     }
 
-    private static void get(DockerStyleClient c, Samples samples, String v) {
+    private static void get(PluginSocketClient c, Samples samples, String v) {
         timed(c, samples, "VolumeDriver.Get", nameBody(v));
     }
 
-    private static String timed(DockerStyleClient c, Samples samples, String path, String body) {
+    private static String timed(PluginSocketClient c, Samples samples, String path, String body) {
         long t0 = System.nanoTime();
         String answer = ok(c, path, body);
         samples.add(System.nanoTime() - t0);
         return answer;
     }
 
-    private static String ok(DockerStyleClient c, String path, String body) {
-        String answer = c.post(path, body);
+    /** The body of the plugin's answer to {@code POST /<path>}; anything but HTTP 200 throws. */
+    private static String answer(PluginSocketClient c, String path, String body) {
+        PluginSocketClient.Reply reply = c.post("/" + path, body);
+        if (reply.status() != 200) {
+            throw new IllegalStateException(path + " answered HTTP " + reply.status() + ": " + reply.body());
+        }
+        return reply.body();
+    }
+
+    private static String ok(PluginSocketClient c, String path, String body) {
+        String answer = answer(c, path, body);
         if (!answer.contains("\"Err\":\"\"")) {
             throw new IllegalStateException(path + " " + body + " answered " + answer);
         }
         return answer;
     }
 
-    private static void expectErr(DockerStyleClient c, String path, String v) {
-        String answer = c.post(path, nameBody(v));
+    private static void expectErr(PluginSocketClient c, String path, String v) {
+        String answer = answer(c, path, nameBody(v));
         if (answer.contains("\"Err\":\"\"")) {
             throw new IllegalStateException(path + " of the new volume " + v + " found it: " + answer);
         }

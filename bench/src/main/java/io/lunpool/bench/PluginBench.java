@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 
 /**
- * Benchmarks the Docker volume plugin of {@code lunpool local} against the targets of DESIGN §7: socket latency
+ * Benchmarks the Docker volume plugin of {@code lunpool local} against its performance targets: socket latency
  * per call, fresh-volume cycles/s through the socket, {@code docker run} against Docker's {@code local} driver
  * (interleaved) and {@code docker run} starts/s with fresh volumes. Runs the real jar as a child process under a
  * temp directory and leaves nothing behind (containers, volumes, mounts, loop devices, socket, files), also when it
@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginBench {
     private static final Duration SEED_LIMIT = Duration.ofMinutes(10);
+    /** The child's log in the run's temp directory. */
+    private static final String LOG = "local.log";
     private final PluginBenchOptions options;
     private final String prefix = "lpb" + ProcessHandle.current().pid();
-    private final DockerCli docker = new DockerCli();
+    private final TrackedDocker docker = new TrackedDocker();
     private final SocketPhases socket = new SocketPhases(LocalPlugin.SOCKET, prefix);
     private final AtomicBoolean cleaned = new AtomicBoolean();
     private volatile Path tempDir;
@@ -59,7 +61,7 @@ public final class PluginBench {
         int status = 0;
         try {
             bench.run();
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             System.err.println("bench: failed: " + e);
             e.printStackTrace();
             bench.printChildLog();
@@ -84,7 +86,7 @@ public final class PluginBench {
         r.config.putAll(Map.of("volumes", options.volumes(), "warmupVolumes", options.warmup(), "cycles", options.cycles(), "parallel",
                 options.parallel(), "dockerRunsPerDriver", options.runs(), "freshRounds", options.freshRounds(),
                 "freshPerRound", options.freshPerRound(), "pool", "64M ext4 LUNs, minFree " + options.poolSize()
-                        + ", maintainer only between phases", "driver", LocalPlugin.DRIVER, "image", DockerCli.IMAGE));
+                        + ", maintainer only between phases", "driver", LocalPlugin.DRIVER, "image", TrackedDocker.IMAGE));
         say("machine: " + r.machine.get("nproc") + " CPUs, load " + r.loadBefore + "; starting lunpool local in "
                 + tempDir);
         plugin = LocalPlugin.start(options.jar(), tempDir, options.poolSize());
@@ -154,29 +156,25 @@ public final class PluginBench {
         docker.removeAll();
         if (plugin != null) {
             socket.removeLeftovers();
-            try {
-                plugin.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            plugin.close();
         }
         if (tempDir != null && options.keepLog() != null) {
             try {
-                Files.copy(tempDir.resolve("local.log"), options.keepLog(), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(tempDir.resolve(LOG), options.keepLog(), StandardCopyOption.REPLACE_EXISTING);
             } catch (Exception e) {
                 System.err.println("bench cleanup: could not keep the child's log: " + e);
             }
         }
         if (tempDir != null) {
-            new HostCleanup().run(tempDir, LocalPlugin.SOCKET);
+            BenchCleanup.remove(tempDir);
         }
     }
 
     private void printChildLog() {
-        if (tempDir == null || !Files.exists(tempDir.resolve("local.log"))) {
+        if (tempDir == null || !Files.exists(tempDir.resolve(LOG))) {
             return;
         }
-        Path log = tempDir.resolve("local.log");
+        Path log = tempDir.resolve(LOG);
         try {
             var lines = Files.readAllLines(log);
             System.err.println("--- last lines of " + log + " ---");

@@ -2,6 +2,7 @@ package io.lunpool.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lunpool.app.docker.LocalProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One round over the REST API of a {@link RestControlPlane}: {@code clients} threads, each with a blocking
+ * One round over the REST API of a {@link SchedulerChild}: {@code clients} threads, each with a blocking
  * HTTP/1.1 request at a time, take volume numbers in turn and do {@code POST /v1/volumes} (expect 201) then
  * {@code DELETE /v1/volumes/{name}} (expect 204). Transactions come from the child's batcher gauge.
  */
@@ -26,12 +27,12 @@ final class RestMode {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final long ROUND_TIMEOUT_S = 600;
 
-    private final RestControlPlane target;
+    private final LocalProcess target;
     private final int clients;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
-    RestMode(RestControlPlane target, int clients) {
+    RestMode(LocalProcess target, int clients) {
         this.target = target;
         this.clients = clients;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -39,7 +40,7 @@ final class RestMode {
     }
 
     RoundResult run(int volumes, int round) throws Exception {
-        String pool = RestControlPlane.pool(round);
+        String pool = SchedulerChild.pool(round);
         Latencies latencies = new Latencies(2 * volumes);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -78,14 +79,14 @@ final class RestMode {
     }
 
     private HttpRequest post(String name, String pool) {
-        return HttpRequest.newBuilder(URI.create(target.api() + "/v1/volumes")).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(target.url() + "/v1/volumes")).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"pool\":\"" + pool + "\"}"))
                 .build();
     }
 
     private HttpRequest delete(String name) {
-        return HttpRequest.newBuilder(URI.create(target.api() + "/v1/volumes/" + name)).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(URI.create(target.url() + "/v1/volumes/" + name)).timeout(REQUEST_TIMEOUT)
                 .DELETE().build();
     }
 
@@ -109,7 +110,7 @@ final class RestMode {
     /** The child's committed transactions so far (its {@code lunpool.batch.transactions} gauge), -1 if unknown. */
     long transactions() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target.admin() + "/metrics"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target.adminUrl() + "/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode v = json.readTree(r.body()).path("gauges").path("lunpool.batch.transactions").path("value");
             return v.isNumber() ? v.asLong() : -1;

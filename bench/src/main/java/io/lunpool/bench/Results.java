@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything one run measured, filled phase by phase; the targets are checked from it (DESIGN §7). */
+/** Everything one run measured, filled phase by phase; the targets are checked from it. */
 final class Results {
     final Instant started;
     final Map<String, Object> machine = new LinkedHashMap<>();

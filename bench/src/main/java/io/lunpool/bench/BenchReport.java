@@ -163,7 +163,7 @@ final class BenchReport {
         md.append("\n");
         ratios().forEach((what, r) -> md.append(String.format(Locale.ROOT, "* %s, round by round: **%.2fx** "
                 + "(%.2f–%.2f).%n", what, r.median(), r.min(), r.max())));
-        md.append("* Targets (DESIGN.md §7): batched in-process >= 50,000 ops/s (brief: >= 10,000, goal 20,000) "
+        md.append("* Targets: batched in-process >= 50,000 ops/s (at least 10,000, goal 20,000) "
                 + "and >= 10x unbatched; over REST >= 10,000 ops/s.\n");
         return md.toString();
     }

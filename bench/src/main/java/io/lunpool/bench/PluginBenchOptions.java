@@ -8,8 +8,8 @@ import java.time.Duration;
 record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int warmup, int cycles, int parallel, int runs, int freshRounds,
                     int freshPerRound, Duration limit) {
     static final String USAGE = """
-            usage: java -cp lunpool-app-*-all.jar io.lunpool.bench.PluginBench [options]   (root, dockerd running)
-              --jar PATH          application jar to run 'local' from (default: the jar this class is in)
+            usage: java -cp lunpool-bench-*-all.jar io.lunpool.bench.PluginBench --jar PATH [options]   (root, dockerd running)
+              --jar PATH          application jar to run 'local' from (app/target/lunpool-app-*-all.jar)
               --out DIR           results directory (default bench/results)
               --volumes N         phase 1: volumes through the socket (default 300)
               --warmup N          phase 1: untimed volumes through the same steps first, so the plugin's JIT
@@ -61,7 +61,7 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
             }
         }
         if (jar == null) {
-            jar = ownJar();
+            throw new IllegalArgumentException("--jar is required: the application jar to run 'local' from");
         }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("application jar " + jar + " does not exist; build it with"
@@ -74,18 +74,6 @@ record PluginBenchOptions(Path jar, Path out, Path keepLog, int volumes, int war
     /** LUNs the pool keeps FREE: enough for the largest phase (each phase is seeded again before it starts). */
     int poolSize() {
         return Math.max(Math.max(volumes + warmup, cycles), freshRounds * freshPerRound) + 4;
-    }
-
-    private static Path ownJar() {
-        try {
-            Path p = Path.of(PluginBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        } catch (Exception e) {
-            // fall through to the message below
-        }
-        throw new IllegalArgumentException("not started from the application jar; pass --jar");
     }
 
     private static int positive(String option, String value) {

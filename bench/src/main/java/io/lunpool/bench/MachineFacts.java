@@ -14,7 +14,7 @@ final class MachineFacts {
     private static final Duration QUICK = Duration.ofSeconds(20);
     private final CommandRunner runner = new CommandRunner();
 
-    Map<String, Object> collect(DockerCli docker, Path tempDir) {
+    Map<String, Object> collect(TrackedDocker docker, Path tempDir) {
         Map<String, Object> out = Machine.common();
         out.put("kernel", firstLine("/proc/sys/kernel/osrelease"));
         out.put("docker", quietly(docker::version));

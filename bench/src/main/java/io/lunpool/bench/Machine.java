@@ -43,17 +43,17 @@ final class Machine {
     }
 
     private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return procField("/proc/cpuinfo", "model name");
     }
 
     private static String memTotal() {
+        return procField("/proc/meminfo", "MemTotal");
+    }
+
+    /** The value of the first {@code key: value} line of a /proc file whose key starts with {@code key}. */
+    private static String procField(String file, String key) {
         try {
-            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(key))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
         } catch (IOException e) {
             return "unknown";

@@ -16,7 +16,7 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
             usage: ControlPlaneBench [--rounds R] [--ops N] [--unbatched-ops N] [--rest-ops N]
                                      [--batch-sizes 200[,100,500]] [--in-flight 2000]
                                      [--rest-clients 64]
-                                     [--no-rest] [--jar lunpool-app-...-all.jar] [--out bench/results]
+                                     [--no-rest] --jar lunpool-app-...-all.jar [--out bench/results]
               Each round runs every mode once, interleaved; round 0 is a warm-up and is not reported.
               A mode's round creates N volumes (each claims a FREE LUN) and deletes them again (LUN -> WIPING).
               --in-flight: callers' requests outstanding at once.""";
@@ -49,7 +49,8 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
             }
         }
         if (rest && jar == null) {
-            jar = ownJar();
+            throw new IllegalArgumentException("the REST mode runs the application jar: pass --jar"
+                    + " app/target/lunpool-app-...-all.jar, or --no-rest\n" + USAGE);
         }
         return new BenchOptions(rounds, ops, unbatchedOps, restOps, batchSizes, inFlight, restClients, rest,
                 jar, out);
@@ -86,18 +87,5 @@ record BenchOptions(int rounds, int ops, int unbatchedOps, int restOps, List<Int
             out.add(n);
         }
         return List.copyOf(out);
-    }
-
-    /** The jar this class was loaded from (the shaded jar when started by bin/bench). */
-    private static Path ownJar() {
-        try {
-            Path p = Path.of(ControlPlaneBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (p.toString().endsWith(".jar")) {
-                return p;
-            }
-        } catch (Exception e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("not running from the shaded jar; pass --jar or --no-rest");
     }
 }
