@@ -3,6 +3,7 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lunpool.backend.plugin.Await;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -140,13 +141,13 @@ class BadInputTest {
         assertThat(http.put("/v1/pools/gold", "{\"lunSize\":\"16M\",\"minFree\":0,\"maxFree\":1}").status())
                 .isEqualTo(200);
         assertThat(http.post("/v1/volumes", volume("bv-1", "8M")).status()).isEqualTo(201);
-        Await.until(Duration.ofSeconds(20), () -> {
+        Await.until("ZooKeeper settles after the set-up", Duration.ofSeconds(20), () -> {
             try {
                 return cluster.dump().equals(cluster.dump());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }, "ZooKeeper settles after the set-up");
+        });
     }
 
     @ParameterizedTest(name = "{0}")

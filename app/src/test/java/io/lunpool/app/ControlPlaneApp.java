@@ -3,6 +3,7 @@ package io.lunpool.app;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
+import io.lunpool.backend.plugin.Await;
 import io.lunpool.core.api.LunpoolClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ final class ControlPlaneApp implements AutoCloseable {
     }
 
     void awaitLeading() throws InterruptedException {
-        Await.until(Duration.ofSeconds(20), () -> client().leader().isLeader(), url + " leads");
+        Await.until(url + " leads", Duration.ofSeconds(20), () -> client().leader().isLeader());
     }
 
     Path arrayDirectory() {

@@ -3,6 +3,7 @@ package io.lunpool.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lunpool.backend.plugin.Await;
 import io.lunpool.core.api.CreateVolumeRequest;
 import io.lunpool.core.api.LeaderView;
 import io.lunpool.core.api.PoolRequest;
@@ -22,8 +23,8 @@ class FollowerRedirectTest {
 
     @BeforeAll
     static void followerSeesTheLeaderAndGoldExists() throws Exception {
-        Await.until(Duration.ofSeconds(20), () -> leader.url.equals(follower.client().leader().leader()),
-                "the follower sees the leader");
+        Await.until("the follower sees the leader", Duration.ofSeconds(20),
+                () -> leader.url.equals(follower.client().leader().leader()));
         assertThat(leader.http().put("/v1/pools/gold", "{\"lunSize\":\"16M\",\"minFree\":0,\"maxFree\":2}").status())
                 .isEqualTo(200);
     }
