@@ -15,7 +15,7 @@ public final class LunpoolApplication extends Application<LunpoolConfiguration> 
     private PrintStream out = System.out;
 
     public static void main(String[] args) throws Exception {
-        // losetup, mount and umount sit on every attach and detach: vfork starts them about 1 ms sooner
+        // losetup, mount and umount sit on every attach and detach: vfork starts them sooner
         // than the default posix_spawn through jspawnhelper on this JDK
         if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");

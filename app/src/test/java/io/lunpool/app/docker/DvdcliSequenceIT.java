@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * dvdcli's calls (spec §2.2), byte for byte as its Docker-1.11 client sends them: a new connection and an Activate per
- * invocation, Mount and Unmount without an ID. The Mesos isolators do their own last-user accounting, so every
- * ID-less Mount counts and one ID-less Unmount releases them all (spec §2.3).
+ * dvdcli's calls, byte for byte as its Docker-1.11 client sends them: a new connection and an Activate per
+ * invocation (Get, Create when missing, Mount), Mount and Unmount without an ID. The Mesos isolators that call
+ * dvdcli do their own last-user accounting, so every ID-less Mount counts and one ID-less Unmount releases them all.
  */
 class DvdcliSequenceIT {
     @RegisterExtension
