@@ -5,9 +5,6 @@ import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
 import io.lunpool.backend.plugin.Await;
 import io.lunpool.core.api.LunpoolClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +24,8 @@ final class ControlPlaneApp implements AutoCloseable {
     private final DropwizardTestSupport<LunpoolConfiguration> support;
 
     ControlPlaneApp(Supplier<String> connect, String zkRoot, Supplier<Path> arrayDirectory) {
-        int port = freePort();
-        int adminPort = freePort();
+        int port = FreePorts.next();
+        int adminPort = FreePorts.next();
         this.url = "http://127.0.0.1:" + port;
         this.adminUrl = "http://127.0.0.1:" + adminPort;
         this.arrayDirectory = arrayDirectory;
@@ -67,13 +64,6 @@ final class ControlPlaneApp implements AutoCloseable {
         return new Http(adminUrl);
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public void close() {

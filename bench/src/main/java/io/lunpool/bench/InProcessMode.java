@@ -24,25 +24,14 @@ import org.apache.curator.framework.CuratorFramework;
  * runs the default {@link BatcherSettings} (other max batch sizes when asked), unbatched the same with max batch 1.
  * {@link PoolSeeder} records a pool of N FREE LUNs first (not timed); then N volumes are created and each is deleted
  * as soon as its create answered; afterwards the round's LUNs are forgotten and its nodes removed, so the tree does
- * not grow from round to round.
+ * not grow from round to round. {@code client} (on {@code connect}) removes each round's nodes.
  */
-final class InProcessMode {
+record InProcessMode(String connect, CuratorFramework client, int inFlight) {
     static final String POOL = "bench";
     private static final String TRANSACTIONS = "lunpool.batch.transactions";
     private static final String SELF = "http://127.0.0.1:1";
     private static final Duration LEAD = Duration.ofSeconds(60);
     private static final long ROUND_TIMEOUT_S = 600;
-
-    private final String connect;
-    private final CuratorFramework client;
-    private final int inFlight;
-
-    /** {@code client} (on {@code connect}) removes each round's nodes. */
-    InProcessMode(String connect, CuratorFramework client, int inFlight) {
-        this.connect = connect;
-        this.client = client;
-        this.inFlight = inFlight;
-    }
 
     static String name(int maxBatch) {
         return maxBatch == 1 ? "in-process unbatched (max batch 1)" : "in-process batched (max batch " + maxBatch + ")";

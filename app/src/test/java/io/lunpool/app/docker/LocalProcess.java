@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lunpool.app.FreePorts;
 import io.lunpool.backend.plugin.Await;
 import io.lunpool.core.api.LunpoolClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,9 +77,9 @@ public final class LocalProcess implements AutoCloseable {
 
     private final Path root;
     private final Setup setup;
-    private final int restPort = freePort();
-    private final int adminPort = freePort();
-    private final int zkPort = freePort();
+    private final int restPort = FreePorts.next();
+    private final int adminPort = FreePorts.next();
+    private final int zkPort = FreePorts.next();
     private final Path config;
     private Process process;
     private int starts;
@@ -356,11 +356,4 @@ public final class LocalProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -102,11 +102,6 @@ final class MountDeliveryFilter implements Filter {
             }
 
             @Override
-            public void setWriteListener(WriteListener listener) {
-                delegate.setWriteListener(listener);
-            }
-
-            @Override
             public void write(int b) throws IOException {
                 watch(() -> delegate.write(b));
             }
@@ -124,6 +119,12 @@ final class MountDeliveryFilter implements Filter {
             @Override
             public void close() throws IOException {
                 watch(delegate::close);
+            }
+
+            /** Non-blocking writes are not watched: Jersey writes plugin answers blocking. */
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                delegate.setWriteListener(listener);
             }
         }
     }

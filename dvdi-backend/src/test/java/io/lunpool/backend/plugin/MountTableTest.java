@@ -151,7 +151,7 @@ class MountTableTest {
     }
 
     @Test
-    void theSingleFileTableOfLunpool01IsTakenOverAndRemoved() throws IOException {
+    void theSingleFileTableIsTakenOverAndRemoved() throws IOException {
         Path legacy = file.resolveSibling("mounts.json");
         Files.writeString(legacy, """
                 {"version":1,"volumes":[{"name":"old","lun":"wwn-old","backing":"/array/old.img","fsType":"ext4",
