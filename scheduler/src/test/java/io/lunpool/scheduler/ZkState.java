@@ -3,6 +3,7 @@ package io.lunpool.scheduler;
 import io.lunpool.core.model.Lun;
 import io.lunpool.core.model.LunState;
 import io.lunpool.core.model.Volume;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.StateStore;
 import io.lunpool.scheduler.store.Versioned;
@@ -41,6 +42,22 @@ public final class ZkState {
             if (!path.endsWith("/leader") && !path.endsWith("/terms")) {
                 walk(client, path.equals("/") ? "/" + child : path + "/" + child, out);
             }
+        }
+    }
+
+    /**
+     * Asserts that a leader's inventory holds exactly what the store holds: every record of every kind at the
+     * same version, and the same LUN counts per pool as an inventory loaded afresh.
+     */
+    public static void assertInventoryMatchesStore(Inventory inventory, StateStore store) {
+        Inventory fresh = Inventory.load(store);
+        for (Kind<?> kind : Kind.all()) {
+            List<? extends Versioned<?>> expected = fresh.list(kind);
+            assertThat(List.<Versioned<?>>copyOf(inventory.list(kind))).as("the inventory's %s against the store's", kind)
+                    .containsExactlyElementsOf(expected);
+        }
+        for (String pool : fresh.poolNames()) {
+            assertThat(inventory.counts(pool)).as("LUN counts of pool %s", pool).isEqualTo(fresh.counts(pool));
         }
     }
 

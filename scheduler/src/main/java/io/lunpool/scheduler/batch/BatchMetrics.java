@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The batcher's gauges (queue depth, age of the oldest request, transactions committed), batch sizes, and
- * the counters of transactions whose answer was lost: how many, the probes sent for them, and how many
- * turned out applied or not applied.
+ * the counters of transactions whose answer was lost: how many, how many of those Curator re-sent (the
+ * marker refused the copy), the probes sent for them, and how many turned out applied or not applied.
  */
 final class BatchMetrics implements AutoCloseable {
     private static final List<String> GAUGES = List.of("lunpool.batch.queue-depth", "lunpool.batch.oldest-age-ms",
@@ -21,6 +21,7 @@ final class BatchMetrics implements AutoCloseable {
     private final AtomicLong transactions = new AtomicLong();
     private final Histogram batchSizes;
     private final Counter unknownOutcomes;
+    private final Counter resent;
     private final Counter probes;
     private final Counter resolvedApplied;
     private final Counter resolvedNotApplied;
@@ -30,6 +31,7 @@ final class BatchMetrics implements AutoCloseable {
         this.batchSizes = registry.histogram("lunpool.batch.size",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
         this.unknownOutcomes = registry.counter("lunpool.batch.unknown-outcomes");
+        this.resent = registry.counter("lunpool.batch.resent-transactions");
         this.probes = registry.counter("lunpool.batch.probes");
         this.resolvedApplied = registry.counter("lunpool.batch.resolved-applied");
         this.resolvedNotApplied = registry.counter("lunpool.batch.resolved-not-applied");
@@ -44,8 +46,12 @@ final class BatchMetrics implements AutoCloseable {
         batchSizes.update(batchSize);
     }
 
-    void unknownOutcome() {
+    /** A transaction's answer was lost; {@code resent}: Curator sent it again and the marker refused it. */
+    void unknownOutcome(boolean resent) {
         unknownOutcomes.inc();
+        if (resent) {
+            this.resent.inc();
+        }
     }
 
     void probe() {

@@ -65,7 +65,7 @@ final class TermCommitter {
                 return deposed(e.getMessage());
             }
             if (unknown(e)) {
-                metrics.unknownOutcome();
+                metrics.unknownOutcome(e.failure() == CommitFailedException.Cause.BAD_VERSION);
                 LOG.warn("the outcome of transaction {} ({} writes) is unknown ({}); probing the term's marker", id,
                         writes.size(), e.getMessage());
                 return resolve(expected, id);
