@@ -125,7 +125,8 @@ public final class ControlPlane implements AutoCloseable {
 
     public PoolView setPool(String name, PoolRequest req) {
         Names.pool(name); // before the name reaches the store
-        PoolPolicy base = reader.pool(name).map(PoolView::policy).orElse(settings.newPoolPolicy());
+        // a follower redirects before it reads anything; the leader fills the fields left out from its inventory
+        PoolPolicy base = term().inventory().pool(name).map(p -> p.value()).orElse(settings.newPoolPolicy());
         await(submit(translator.setPool(name, req, base), null));
         return pool(name);
     }
