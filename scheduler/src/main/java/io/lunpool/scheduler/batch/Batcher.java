@@ -272,6 +272,9 @@ public final class Batcher implements AutoCloseable {
             Decision d = plan.decisions().get(i);
             if (d instanceof Decision.Fail f) {
                 held.add(new Held(p, f.error()));
+            } else if (d instanceof Decision.NeedsLun n && slowPath == null) {
+                held.add(new Held(p, new LunpoolException(Reason.EXHAUSTED, "pool '" + n.pool()
+                        + "' has no FREE LUN and this control plane cannot provision on demand")));
             } else if (d instanceof Decision.NeedsLun n) {
                 slowPath(p, n.pool());
             } else {
@@ -284,11 +287,6 @@ public final class Batcher implements AutoCloseable {
     /** Has a LUN provisioned for the create, then queues it again with that LUN reserved. */
     private void slowPath(PendingRequest p, String pool) {
         Request.CreateVolume create = (Request.CreateVolume) p.request;
-        if (slowPath == null) {
-            p.future.completeExceptionally(new LunpoolException(Reason.EXHAUSTED, "pool '" + pool
-                    + "' has no FREE LUN and this control plane cannot provision on demand"));
-            return;
-        }
         slowPath.provision(pool).whenComplete((wwn, error) -> {
             if (error != null && !running) {
                 p.future.completeExceptionally(notLeading()); // the term ended under the provision
