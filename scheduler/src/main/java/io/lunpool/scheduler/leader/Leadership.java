@@ -150,7 +150,7 @@ public final class Leadership implements AutoCloseable {
         try {
             LOG.info("{} takes the lead (election node {})", self, token);
             termToken = token;
-            term = terms.start(token, () -> events.execute(() -> deposed(token)));
+            term = terms.start(token, () -> onEvents(() -> deposed(token)));
             backoffMillis = FIRST_BACKOFF.toMillis();
         } catch (Exception e) {
             term = null;
@@ -213,6 +213,15 @@ public final class Leadership implements AutoCloseable {
             old.close();
         }
         refreshSoon();
+    }
+
+    /** Runs {@code task} on the events thread, unless this instance is shutting down. */
+    private void onEvents(Runnable task) {
+        try {
+            events.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the term ends anyway
+        }
     }
 
     private void refreshSoon() {
