@@ -7,7 +7,10 @@ import io.lunpool.scheduler.batch.BatcherSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code controlPlane:} — the REST API's own URL (followers redirect writes to it) and the tunables. */
+/**
+ * {@code controlPlane:} — the REST API's own URL (followers redirect writes to it; it is also the instance's
+ * id in the election), its state directory and the tunables.
+ */
 public class ControlPlaneConfig {
     @JsonProperty
     public String advertiseUrl = "http://127.0.0.1:7480";
@@ -25,6 +28,12 @@ public class ControlPlaneConfig {
     public Duration maintainerInterval = Duration.seconds(5);
     @JsonProperty
     public int parallelChores = 2;
+    /**
+     * This instance's own directory: it holds {@code instance.lock}, whose lock proves no other live process runs
+     * as this instance, so after a restart it deletes its dead predecessor's election node and leads at once.
+     */
+    @JsonProperty
+    public String stateDir = "/var/lib/lunpool/control-plane";
     /** The array LUNs are carved from; {@code loop} is the only driver so far. */
     @JsonProperty
     public String arrayDirectory = "/var/lib/lunpool/array";

@@ -9,6 +9,7 @@ import io.lunpool.scheduler.ControlPlane;
 import io.lunpool.scheduler.RequestTranslator;
 import io.lunpool.scheduler.admin.AdminWiring;
 import io.lunpool.scheduler.array.LoopArray;
+import io.lunpool.scheduler.leader.InstanceLock;
 import io.lunpool.scheduler.rest.RestWiring;
 import io.lunpool.scheduler.store.ZkPaths;
 import io.lunpool.scheduler.store.ZkStateStore;
@@ -23,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires a control-plane instance into a Dropwizard environment: ZooKeeper (embedded when no connect
- * string is configured), the Curator client, the store, the loop array, the control plane with its REST
- * API, health checks and tasks, and the pools the configuration asks for.
+ * Wires a control-plane instance into a Dropwizard environment: the instance lock in its state directory,
+ * ZooKeeper (embedded when no connect string is configured), the Curator client, the store, the loop array,
+ * the control plane with its REST API, health checks and tasks, and the pools the configuration asks for.
  */
 final class ControlPlaneProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneProcess.class);
@@ -41,6 +42,9 @@ final class ControlPlaneProcess {
     static ControlPlane wire(Environment env, LunpoolConfiguration cfg, LunChores chores, Runnable ready)
             throws Exception {
         checkPools(cfg.controlPlane);
+        ControlPlaneConfig cp = cfg.controlPlane;
+        InstanceLock lock = InstanceLock.acquire(Path.of(cp.stateDir), cp.advertiseUrl);
+        env.lifecycle().manage(closing(lock::close));
         ZooKeeperConfig zk = cfg.zookeeper;
         String connect = zk.connect;
         if (connect == null || connect.isBlank()) {
@@ -55,9 +59,9 @@ final class ControlPlaneProcess {
         env.lifecycle().manage(closing(client::close));
         ZkPaths paths = new ZkPaths(zk.root);
         ZkStateStore store = ZkStateStore.create(client, paths);
-        ControlPlaneConfig cp = cfg.controlPlane;
         ControlPlane controlPlane = new ControlPlane(client, paths, store, cp.advertiseUrl,
-                new LoopArray(Path.of(cp.arrayDirectory)), chores, cp.settings(), Clock.systemUTC(), env.metrics());
+                new LoopArray(Path.of(cp.arrayDirectory)), chores, cp.settings(), Clock.systemUTC(), env.metrics(),
+                lock);
         RestWiring.register(env, controlPlane);
         AdminWiring.register(env, client, controlPlane);
         env.lifecycle().manage(new Managed() {
@@ -72,7 +76,7 @@ final class ControlPlaneProcess {
             }
         });
         // in the background: the server (and the plugin socket: Get works on a follower too) must not wait for
-        // the lead, which after an unclean restart waits for the old session to expire
+        // the lead, which another instance may hold
         Thread pools = new Thread(() -> {
             try {
                 createPools(controlPlane, cp.pools);

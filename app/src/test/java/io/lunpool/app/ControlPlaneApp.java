@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * The real application, run in-process with the {@code scheduler} command on a given ZooKeeper: ports are
  * picked up front so {@code controlPlane.advertiseUrl} is this instance's real URL. The ZooKeeper connect
- * string and the array directory are read when it starts. {@link ControlPlaneAppExtension} starts and stops it.
+ * string and the array directory are read when it starts; its state directory sits beside the array directory. {@link ControlPlaneAppExtension} starts and stops it.
  */
 final class ControlPlaneApp implements AutoCloseable {
     static final String CONFIG = ResourceHelpers.resourceFilePath("control-plane-test.yml");
@@ -35,6 +35,8 @@ final class ControlPlaneApp implements AutoCloseable {
                 ConfigOverride.config("server.adminConnectors[0].port", Integer.toString(adminPort)),
                 ConfigOverride.config("controlPlane.advertiseUrl", url),
                 ConfigOverride.config("controlPlane.arrayDirectory", () -> arrayDirectory.get().toString()),
+                ConfigOverride.config("controlPlane.stateDir", () -> arrayDirectory.get().resolveSibling(
+                        arrayDirectory.get().getFileName() + "-state").toString()),
                 ConfigOverride.config("zookeeper.connect", connect),
                 ConfigOverride.config("zookeeper.root", zkRoot));
     }

@@ -19,6 +19,7 @@ import io.lunpool.core.spi.LunChores;
 import io.lunpool.core.spi.StorageArray;
 import io.lunpool.scheduler.batch.Outcome;
 import io.lunpool.scheduler.batch.Request;
+import io.lunpool.scheduler.leader.InstanceLock;
 import io.lunpool.scheduler.leader.LeaderTerm;
 import io.lunpool.scheduler.leader.Leadership;
 import io.lunpool.scheduler.leader.TermStarter;
@@ -48,14 +49,25 @@ public final class ControlPlane implements AutoCloseable {
     private final StateReader reader;
     private final ControlPlaneMetrics metrics;
 
+    /** An instance without an {@link InstanceLock}: after a restart it waits for its old session to expire. */
     public ControlPlane(CuratorFramework client, ZkPaths paths, StateStore store, String selfUrl,
                         StorageArray array, LunChores chores, ControlPlaneSettings settings, Clock clock,
                         MetricRegistry metrics) {
+        this(client, paths, store, selfUrl, array, chores, settings, clock, metrics, null);
+    }
+
+    /**
+     * {@code lock}, held by this process for the instance {@code selfUrl}, lets it delete the election node a
+     * killed predecessor left, so it leads again at once after a restart.
+     */
+    public ControlPlane(CuratorFramework client, ZkPaths paths, StateStore store, String selfUrl,
+                        StorageArray array, LunChores chores, ControlPlaneSettings settings, Clock clock,
+                        MetricRegistry metrics, InstanceLock lock) {
         this.settings = settings;
         this.clock = clock;
         this.translator = new RequestTranslator(settings.defaultPool());
         this.leadership = new Leadership(client, paths.leader(), selfUrl, new TermStarter(store, array, chores,
-                settings.batcher(), settings.parallelChores(), settings.maintainerInterval(), clock, metrics));
+                settings.batcher(), settings.parallelChores(), settings.maintainerInterval(), clock, metrics), lock);
         this.reader = new StateReader(store, leadership);
         this.metrics = new ControlPlaneMetrics(metrics, leadership, reader::pools);
     }
@@ -113,7 +125,8 @@ public final class ControlPlane implements AutoCloseable {
 
     public PoolView setPool(String name, PoolRequest req) {
         Names.pool(name); // before the name reaches the store
-        PoolPolicy base = reader.pool(name).map(PoolView::policy).orElse(settings.newPoolPolicy());
+        // a follower redirects before it reads anything; the leader fills the fields left out from its inventory
+        PoolPolicy base = term().inventory().pool(name).map(p -> p.value()).orElse(settings.newPoolPolicy());
         await(submit(translator.setPool(name, req, base), null));
         return pool(name);
     }
@@ -171,7 +184,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private LeaderTerm term() {
-        return leadership.term().orElseThrow(() -> new NotLeaderException(leadership.leaderUrl().orElse(null)));
+        return leadership.term().orElseThrow(() -> new NotLeaderException(leadership.leaderUrl().orElse(null),
+                leadership.electedButNotLeading()));
     }
 
     /** Hands the request to this term's batcher; {@code timer}, when given, runs until the answer. */

@@ -24,7 +24,13 @@ public final class ControlPlaneFixture implements AutoCloseable {
 
     public ControlPlaneFixture(String connect, ZkPaths paths, String url, StorageArray array, LunChores chores,
                                ControlPlaneSettings settings) throws Exception {
-        this.client = CuratorClients.start(connect, Duration.ofSeconds(4));
+        this(CuratorClients.start(connect, Duration.ofSeconds(4)), paths, url, array, chores, settings);
+    }
+
+    /** On a Curator client of the caller's (started and connected); {@link #close()} closes it. */
+    public ControlPlaneFixture(CuratorFramework client, ZkPaths paths, String url, StorageArray array,
+                               LunChores chores, ControlPlaneSettings settings) throws Exception {
+        this.client = client;
         this.store = ZkStateStore.create(client, paths);
         this.controlPlane = new ControlPlane(client, paths, store, url, array, chores, settings, Clock.systemUTC(),
                 metrics);

@@ -3,6 +3,7 @@ package io.lunpool.scheduler;
 import io.lunpool.core.model.Lun;
 import io.lunpool.core.model.LunState;
 import io.lunpool.core.model.Volume;
+import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.StateStore;
 import io.lunpool.scheduler.store.Versioned;
@@ -21,7 +22,11 @@ public final class ZkState {
     private ZkState() {
     }
 
-    /** Every node under {@code root} with its data and version: compare two dumps to prove nothing changed. */
+    /**
+     * Every node under {@code root} with its data and version: compare two dumps to prove nothing changed. The
+     * election nodes and the term markers are left out: they record who leads and how many transactions its
+     * term made (a refusal is answered only after a transaction moved the marker), not state.
+     */
     public static Map<String, String> dump(CuratorFramework client, String root) throws Exception {
         Map<String, String> out = new TreeMap<>();
         walk(client, root, out);
@@ -34,9 +39,25 @@ public final class ZkState {
         out.put(path, "v" + stat.getVersion() + " c" + stat.getCversion() + " "
                 + (data == null ? "" : new String(data, StandardCharsets.UTF_8)));
         for (String child : client.getChildren().forPath(path)) {
-            if (!path.endsWith("/leader")) {
+            if (!path.endsWith("/leader") && !path.endsWith("/terms")) {
                 walk(client, path.equals("/") ? "/" + child : path + "/" + child, out);
             }
+        }
+    }
+
+    /**
+     * Asserts that a leader's inventory holds exactly what the store holds: every record of every kind at the
+     * same version, and the same LUN counts per pool as an inventory loaded afresh.
+     */
+    public static void assertInventoryMatchesStore(Inventory inventory, StateStore store) {
+        Inventory fresh = Inventory.load(store);
+        for (Kind<?> kind : Kind.all()) {
+            List<? extends Versioned<?>> expected = fresh.list(kind);
+            assertThat(List.<Versioned<?>>copyOf(inventory.list(kind))).as("the inventory's %s against the store's", kind)
+                    .containsExactlyElementsOf(expected);
+        }
+        for (String pool : fresh.poolNames()) {
+            assertThat(inventory.counts(pool)).as("LUN counts of pool %s", pool).isEqualTo(fresh.counts(pool));
         }
     }
 

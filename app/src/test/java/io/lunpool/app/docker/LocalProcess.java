@@ -334,6 +334,7 @@ public final class LocalProcess implements AutoCloseable {
                   embeddedPort: %d
                 controlPlane:
                   advertiseUrl: %s
+                  stateDir: %s
                 %s  maintainerInterval: 0s
                   parallelChores: 2
                   arrayDirectory: %s
@@ -344,7 +345,7 @@ public final class LocalProcess implements AutoCloseable {
                     org.apache.zookeeper: WARN
                     org.apache.curator: WARN
                 """.formatted(restPort, socketConnector, adminPort, ZK_ROOT, zkDataDir(), zkPort, url(),
-                defaultPool == null ? "" : "  defaultPool: " + defaultPool + "\n", arrayDir(),
+                root.resolve("control-plane"), defaultPool == null ? "" : "  defaultPool: " + defaultPool + "\n", arrayDir(),
                 pools.isEmpty() ? " {}" : "\n" + pool.toString().stripTrailing(), backend);
     }
 

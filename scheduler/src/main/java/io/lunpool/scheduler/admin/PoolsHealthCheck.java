@@ -1,6 +1,5 @@
 package io.lunpool.scheduler.admin;
 
-import com.codahale.metrics.health.HealthCheck;
 import io.lunpool.core.api.PoolView;
 import io.lunpool.scheduler.ControlPlane;
 import java.util.ArrayList;
@@ -8,17 +7,19 @@ import java.util.List;
 
 /**
  * Pools below minFree FREE LUNs, or holding FAILED LUNs, are reported as warnings: the check stays
- * healthy (a refill is under way or the slow path covers it) but its message and details name them.
+ * healthy (a refill is under way or the slow path covers it) but its message and details name them. The
+ * leader answers from its inventory; a follower reads ZooKeeper, within the bounded check's time limit.
  */
-public final class PoolsHealthCheck extends HealthCheck {
+public final class PoolsHealthCheck extends BoundedHealthCheck {
     private final ControlPlane controlPlane;
 
     public PoolsHealthCheck(ControlPlane controlPlane) {
+        super("pools");
         this.controlPlane = controlPlane;
     }
 
     @Override
-    protected Result check() {
+    Result examine() {
         List<String> warnings = new ArrayList<>();
         ResultBuilder result = Result.builder().healthy();
         for (PoolView p : controlPlane.pools()) {

@@ -1,21 +1,20 @@
 package io.lunpool.scheduler.admin;
 
 import com.codahale.metrics.health.HealthCheck;
-import org.apache.curator.framework.CuratorFramework;
 
-/** Healthy while the ZooKeeper session is connected. */
+/** Healthy while the ZooKeeper session is connected; otherwise says since when and in which state it is not. */
 public final class ZooKeeperHealthCheck extends HealthCheck {
-    private final CuratorFramework client;
+    private final ConnectionWatch connection;
 
-    public ZooKeeperHealthCheck(CuratorFramework client) {
-        this.client = client;
+    ZooKeeperHealthCheck(ConnectionWatch connection) {
+        this.connection = connection;
     }
 
     @Override
     protected Result check() {
-        if (client.getZookeeperClient().isConnected()) {
-            return Result.healthy("connected to " + client.getZookeeperClient().getCurrentConnectionString());
+        if (connection.connected()) {
+            return Result.healthy("connected to " + connection.ensemble());
         }
-        return Result.unhealthy("not connected to ZooKeeper " + client.getZookeeperClient().getCurrentConnectionString());
+        return Result.unhealthy(connection.down());
     }
 }

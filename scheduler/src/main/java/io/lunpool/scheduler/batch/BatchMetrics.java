@@ -1,5 +1,6 @@
 package io.lunpool.scheduler.batch;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
@@ -7,7 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The batcher's gauges (queue depth, age of the oldest request, transactions committed) and batch sizes. */
+/**
+ * The batcher's gauges (queue depth, age of the oldest request, transactions committed), batch sizes, and
+ * the counters of transactions whose answer was lost: how many, how many of those Curator re-sent (the
+ * marker refused the copy), the probes sent for them, and how many turned out applied or not applied.
+ */
 final class BatchMetrics implements AutoCloseable {
     private static final List<String> GAUGES = List.of("lunpool.batch.queue-depth", "lunpool.batch.oldest-age-ms",
             "lunpool.batch.transactions");
@@ -15,11 +20,21 @@ final class BatchMetrics implements AutoCloseable {
     private final MetricRegistry registry;
     private final AtomicLong transactions = new AtomicLong();
     private final Histogram batchSizes;
+    private final Counter unknownOutcomes;
+    private final Counter resent;
+    private final Counter probes;
+    private final Counter resolvedApplied;
+    private final Counter resolvedNotApplied;
 
     BatchMetrics(MetricRegistry registry, BatchQueue queue) {
         this.registry = registry;
         this.batchSizes = registry.histogram("lunpool.batch.size",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
+        this.unknownOutcomes = registry.counter("lunpool.batch.unknown-outcomes");
+        this.resent = registry.counter("lunpool.batch.resent-transactions");
+        this.probes = registry.counter("lunpool.batch.probes");
+        this.resolvedApplied = registry.counter("lunpool.batch.resolved-applied");
+        this.resolvedNotApplied = registry.counter("lunpool.batch.resolved-not-applied");
         GAUGES.forEach(registry::remove); // a gauge of an earlier term would read that term's closed queue
         registry.gauge("lunpool.batch.queue-depth", () -> queue::depth);
         registry.gauge("lunpool.batch.oldest-age-ms", () -> queue::oldestAgeMillis);
@@ -29,6 +44,22 @@ final class BatchMetrics implements AutoCloseable {
     void committed(int batchSize) {
         transactions.incrementAndGet();
         batchSizes.update(batchSize);
+    }
+
+    /** A transaction's answer was lost; {@code resent}: Curator sent it again and the marker refused it. */
+    void unknownOutcome(boolean resent) {
+        unknownOutcomes.inc();
+        if (resent) {
+            this.resent.inc();
+        }
+    }
+
+    void probe() {
+        probes.inc();
+    }
+
+    void resolved(boolean applied) {
+        (applied ? resolvedApplied : resolvedNotApplied).inc();
     }
 
     long transactions() {

@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * Decides a batch: for each request either the writes it makes (all of the batch's writes go into one
  * transaction) or an answer without writes, or an error that fails that request alone. Pure: it reads
- * the {@link Inventory} and returns a {@link BatchPlan}; the {@link Batcher} carries it out.
+ * the {@link Inventory} and returns a {@link BatchPlan}; the {@link Batcher} carries it out, behind the
+ * term's fence and marker, which the plan leaves out.
  */
 public final class BatchPlanner {
     private final Clock clock;
@@ -31,9 +32,8 @@ public final class BatchPlanner {
         this.clock = clock;
     }
 
-    BatchPlan plan(Inventory inventory, List<Request> requests, String fenceToken) {
+    BatchPlan plan(Inventory inventory, List<Request> requests) {
         Overlay overlay = new Overlay(inventory);
-        overlay.fence(fenceToken);
         List<Decision> decisions = new ArrayList<>(requests.size());
         List<ArrayEffect> before = new ArrayList<>();
         List<ArrayEffect> after = new ArrayList<>();
@@ -95,7 +95,9 @@ public final class BatchPlanner {
         if (existing.isPresent()) {
             Volume v = existing.get().value();
             if (v.pool().equals(c.pool()) && v.options().equals(c.options())) {
-                return answer(new Outcome.VolumeOutcome(view(o, v), false));
+                // the same requestId is the same call made again (a retry after an unknown outcome): it made the volume
+                boolean sameCall = c.requestId() != null && c.requestId().equals(v.requestId());
+                return answer(new Outcome.VolumeOutcome(view(o, v), sameCall));
             }
             throw LunpoolException.conflict("volume '" + c.name() + "' already exists in pool '" + v.pool()
                     + "' with options " + v.options() + "; remove it first or use another name");

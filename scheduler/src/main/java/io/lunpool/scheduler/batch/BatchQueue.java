@@ -54,6 +54,12 @@ final class BatchQueue {
         }
     }
 
+    /** Waits while paused (the ZooKeeper connection is SUSPENDED); false once the queue is closed. */
+    boolean awaitRunnable() throws InterruptedException {
+        awaitResumed();
+        return !closed;
+    }
+
     /** Releases a paused {@link #next} for good: the batcher is stopping. */
     synchronized void close() {
         closed = true;

@@ -36,13 +36,6 @@ final class Overlay {
         this.base = base;
     }
 
-    void fence(String token) {
-        if (token != null) {
-            ops.add(new StoreOp.Fence(token));
-            owners.add(-1);
-        }
-    }
-
     /** Ops written from now on belong to request {@code index}. */
     void owner(int index) {
         owner = index;
@@ -144,10 +137,6 @@ final class Overlay {
 
     List<Change> changes() {
         return changes;
-    }
-
-    int writes() {
-        return (int) ops.stream().filter(op -> !(op instanceof StoreOp.Fence)).count();
     }
 
     private static String id(Kind<?> kind, String key) {

@@ -6,6 +6,7 @@ import io.lunpool.core.spi.StorageArray;
 import io.lunpool.scheduler.batch.BatchPlanner;
 import io.lunpool.scheduler.batch.Batcher;
 import io.lunpool.scheduler.batch.BatcherSettings;
+import io.lunpool.scheduler.batch.TermFence;
 import io.lunpool.scheduler.pool.PoolMaintainer;
 import io.lunpool.scheduler.state.Inventory;
 import io.lunpool.scheduler.store.StateStore;
@@ -13,10 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Starts a leader term: loads the inventory, builds the batcher fenced by the term's election node and,
- * when there is an array, the pool maintainer that also serves as the batcher's slow path; then adopts
- * LUNs the array holds but the state does not, and schedules the maintainer (a zero interval leaves it
- * to {@link PoolMaintainer#runOnce()} callers).
+ * Starts a leader term: opens the term's marker, loads the inventory, builds the batcher fenced by the
+ * term's election node and marker and, when there is an array, the pool maintainer that also serves as
+ * the batcher's slow path; then adopts LUNs the array holds but the state does not, and schedules the
+ * maintainer (a zero interval leaves it to {@link PoolMaintainer#runOnce()} callers).
  */
 public final class TermStarter implements Leadership.TermFactory {
     private final StateStore store;
@@ -41,24 +42,37 @@ public final class TermStarter implements Leadership.TermFactory {
         this.metrics = metrics;
     }
 
+    /**
+     * Opens the term's marker, loads the inventory and builds the term. A step that fails closes what the steps
+     * before it started (the batcher's thread, the maintainer's pools) before the failure goes up.
+     */
     @Override
-    public LeaderTerm start(String fenceToken) {
+    public LeaderTerm start(String fenceToken, Runnable deposed) {
+        int marker = store.openTerm(fenceToken);
         Inventory inventory = Inventory.load(store);
         BatchPlanner planner = new BatchPlanner(clock);
+        TermFence fence = new TermFence(fenceToken, marker, deposed);
         if (array == null) {
-            return new LeaderTerm(inventory, new Batcher(store, null, planner, batcherSettings, inventory, fenceToken,
+            return new LeaderTerm(inventory, new Batcher(store, null, planner, batcherSettings, inventory, fence,
                     null, metrics), null);
         }
         SlowPathRelay slowPath = new SlowPathRelay();
-        Batcher batcher = new Batcher(store, array, planner, batcherSettings, inventory, fenceToken, slowPath,
-                metrics);
-        PoolMaintainer maintainer = new PoolMaintainer(inventory, array, chores, batcher::submit, parallelChores,
-                metrics);
-        slowPath.relayTo(maintainer);
-        maintainer.reconcileArray();
-        if (!maintainerInterval.isZero()) {
-            maintainer.start(maintainerInterval.toMillis());
+        Batcher batcher = new Batcher(store, array, planner, batcherSettings, inventory, fence, slowPath, metrics);
+        PoolMaintainer maintainer = null;
+        try {
+            maintainer = new PoolMaintainer(inventory, array, chores, batcher::submit, parallelChores, metrics);
+            slowPath.relayTo(maintainer);
+            maintainer.reconcileArray();
+            if (!maintainerInterval.isZero()) {
+                maintainer.start(maintainerInterval.toMillis());
+            }
+            return new LeaderTerm(inventory, batcher, maintainer);
+        } catch (RuntimeException e) {
+            if (maintainer != null) {
+                maintainer.close();
+            }
+            batcher.close();
+            throw e;
         }
-        return new LeaderTerm(inventory, batcher, maintainer);
     }
 }

@@ -78,6 +78,14 @@ public final class Inventory {
         return Optional.ofNullable(hosts.get(name));
     }
 
+    /** Every record of a kind, sorted by key (to compare the inventory with the store). */
+    @SuppressWarnings("unchecked")
+    public <T> List<Versioned<T>> list(Kind<T> kind) {
+        Map<String, ? extends Versioned<?>> map = kind == Kind.LUN ? luns : mapOf(kind);
+        return map.values().stream().map(v -> (Versioned<T>) v)
+                .sorted(java.util.Comparator.comparing(Versioned::key)).toList();
+    }
+
     /** FREE LUNs of a pool, oldest first. Batcher thread only. */
     public Iterable<String> freeLuns(String pool) {
         return free.getOrDefault(pool, Set.of());

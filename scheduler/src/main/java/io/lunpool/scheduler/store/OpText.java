@@ -12,6 +12,8 @@ final class OpText {
             return "Set " + s.kind() + "/" + s.key() + " at version " + s.expectedVersion();
         } else if (op instanceof StoreOp.Delete d) {
             return "Delete " + d.kind() + "/" + d.key() + " at version " + d.expectedVersion();
+        } else if (op instanceof StoreOp.Marker m) {
+            return "Marker " + ZkPaths.termName(m.fenceToken()) + " at version " + m.expectedVersion();
         }
         return "Fence " + ((StoreOp.Fence) op).token();
     }

@@ -19,8 +19,8 @@ public interface StateStore extends AutoCloseable {
     <T> List<Versioned<T>> list(Kind<T> kind);
 
     /**
-     * Applies the ops atomically. The future completes with the new version of each op's record (-1 for
-     * Delete and Fence), or fails with {@link CommitFailedException}.
+     * Applies the ops atomically. The future completes with the new version of each op's record (the marker's
+     * for a Marker, -1 for Delete and Fence), or fails with {@link CommitFailedException}.
      */
     CompletableFuture<List<Integer>> commitAsync(List<StoreOp> ops);
 
@@ -34,6 +34,20 @@ public interface StateStore extends AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Opens the term fenced by {@code fenceToken} (the leader's election node): creates the term's marker unless
+     * it exists, deletes the markers of terms whose election node is gone, and returns the marker's version.
+     * Throws TRANSIENT when the election node itself is gone (this instance no longer leads) or the store
+     * cannot be reached.
+     */
+    int openTerm(String fenceToken);
+
+    /**
+     * The term's marker: the id the last {@link StoreOp.Marker} of the term wrote, at the marker's version; empty
+     * once the marker is gone. Read after a transaction of the term, it shows that transaction's effect.
+     */
+    Optional<Versioned<String>> marker(String fenceToken);
 
     /** The Mesos framework id, once the framework has subscribed. */
     Optional<String> frameworkId();

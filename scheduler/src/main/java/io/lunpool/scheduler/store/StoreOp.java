@@ -23,4 +23,14 @@ public sealed interface StoreOp {
      */
     record Fence(String token) implements StoreOp {
     }
+
+    /**
+     * Moves the marker of the term fenced by {@code fenceToken} on: its data becomes {@code id}, its version goes
+     * up by one. Fails with BAD_VERSION unless the marker is at {@code expectedVersion}, and with FENCED once the
+     * marker is gone (a later term's start removes the markers of terms whose election node is gone). Every
+     * transaction of a term carries one right after its Fence, so a transaction applies only if the term's
+     * previous one is accounted for, and the marker's data names the last transaction that applied.
+     */
+    record Marker(String fenceToken, String id, int expectedVersion) implements StoreOp {
+    }
 }

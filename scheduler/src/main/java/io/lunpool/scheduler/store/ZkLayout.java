@@ -8,7 +8,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * Creates the root, the schema node and one folder per {@link Kind}, idempotently, and refuses a tree
+ * Creates the root, the schema node, one folder per {@link Kind} and the folder of the term markers,
+ * idempotently, and refuses a tree
  * written by a schema version this code does not know.
  */
 final class ZkLayout {
@@ -27,6 +28,7 @@ final class ZkLayout {
             for (Kind<?> kind : Kind.all()) {
                 createIfMissing(client, paths.folder(kind), new byte[0]);
             }
+            createIfMissing(client, paths.terms(), new byte[0]);
         } catch (LunpoolException e) {
             throw e;
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import java.util.Objects;
  * {root}/schema                  {"version": N}
  * {root}/leader                  Curator election node(s)
  * {root}/framework               Mesos framework id
+ * {root}/terms/{election node}   the marker of each leader term (see StoreOp.Marker)
  * {root}/{pools,luns,volumes,attachments,hosts}/{key}
  * </pre>
  *
@@ -47,6 +48,27 @@ public final class ZkPaths {
 
     public String framework() {
         return root + "/framework";
+    }
+
+    /** The folder of the term markers, one per leader term. */
+    public String terms() {
+        return root + "/terms";
+    }
+
+    /**
+     * The marker of the term fenced by {@code fenceToken} (the absolute path of the leader's election node):
+     * {@code {root}/terms/<the election node's name>}.
+     */
+    public String term(String fenceToken) {
+        return terms() + "/" + checkKey(termName(fenceToken));
+    }
+
+    /** The name of a term: the last segment of its fence token (the election node's name). */
+    public static String termName(String fenceToken) {
+        if (fenceToken == null) {
+            throw new IllegalArgumentException("a term needs the path of its election node, not null");
+        }
+        return fenceToken.substring(fenceToken.lastIndexOf('/') + 1);
     }
 
     public String folder(Kind<?> kind) {

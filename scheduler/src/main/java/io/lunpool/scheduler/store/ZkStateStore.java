@@ -148,6 +148,53 @@ public final class ZkStateStore implements StateStore {
     }
 
     @Override
+    public int openTerm(String fenceToken) {
+        String marker = paths.term(fenceToken);
+        try {
+            try {
+                client.create().creatingParentsIfNeeded().forPath(marker, new byte[0]);
+            } catch (KeeperException.NodeExistsException e) {
+                // a retried start of the same term keeps the marker and its version
+            }
+            java.util.Set<String> live = new java.util.HashSet<>(client.getChildren().forPath(paths.leader()));
+            for (String term : client.getChildren().forPath(paths.terms())) {
+                if (!live.contains(term)) {
+                    try {
+                        client.delete().forPath(paths.terms() + "/" + term);
+                    } catch (KeeperException.NoNodeException e) {
+                        // another term start removed it first
+                    }
+                }
+            }
+            Stat stat = client.checkExists().forPath(marker);
+            if (stat == null) {
+                throw LunpoolException.transientError("the election node " + fenceToken + " is gone, so its term"
+                        + " cannot open: this instance no longer leads; the next leader serves the requests", null);
+            }
+            return stat.getVersion();
+        } catch (LunpoolException e) {
+            throw e;
+        } catch (Exception e) {
+            throw readFailed(marker, e);
+        }
+    }
+
+    @Override
+    public Optional<Versioned<String>> marker(String fenceToken) {
+        String path = paths.term(fenceToken);
+        Stat stat = new Stat();
+        try {
+            byte[] data = client.getData().storingStatIn(stat).forPath(path);
+            return Optional.of(new Versioned<>(ZkPaths.termName(fenceToken),
+                    data == null ? "" : new String(data, StandardCharsets.UTF_8), stat.getVersion()));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw readFailed(path, e);
+        }
+    }
+
+    @Override
     public Optional<String> frameworkId() {
         try {
             byte[] data = client.getData().forPath(paths.framework());

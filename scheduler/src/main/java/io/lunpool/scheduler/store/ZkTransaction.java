@@ -49,12 +49,13 @@ final class ZkTransaction {
             StoreOp op = ops.get(i);
             try {
                 byte[] data = op instanceof StoreOp.Create<?> c ? codec.encode(c.value())
-                        : op instanceof StoreOp.Set<?> s ? codec.encode(s.value()) : new byte[0];
+                        : op instanceof StoreOp.Set<?> s ? codec.encode(s.value())
+                        : op instanceof StoreOp.Marker m ? m.id().getBytes(StandardCharsets.UTF_8) : new byte[0];
                 String path = path(op);
                 curatorOps.add(toCurator(op, path, data));
                 bytes += OP_OVERHEAD + path.getBytes(StandardCharsets.UTF_8).length + data.length;
             } catch (Exception e) {
-                CommitFailedException.Cause cause = op instanceof StoreOp.Fence
+                CommitFailedException.Cause cause = op instanceof StoreOp.Fence || op instanceof StoreOp.Marker
                         ? CommitFailedException.Cause.FENCED : CommitFailedException.Cause.OTHER;
                 return CompletableFuture.failedFuture(new CommitFailedException(i, cause,
                         "commit refused op " + i + " (" + OpText.describe(op) + "): " + e.getMessage(), e));
@@ -85,6 +86,8 @@ final class ZkTransaction {
             return paths.node(s.kind(), s.key());
         } else if (op instanceof StoreOp.Delete d) {
             return paths.node(d.kind(), d.key());
+        } else if (op instanceof StoreOp.Marker m) {
+            return paths.term(m.fenceToken());
         }
         return ((StoreOp.Fence) op).token();
     }
@@ -96,6 +99,8 @@ final class ZkTransaction {
             return client.transactionOp().setData().withVersion(s.expectedVersion()).forPath(path, data);
         } else if (op instanceof StoreOp.Delete d) {
             return client.transactionOp().delete().withVersion(d.expectedVersion()).forPath(path);
+        } else if (op instanceof StoreOp.Marker m) {
+            return client.transactionOp().setData().withVersion(m.expectedVersion()).forPath(path, data);
         }
         return client.transactionOp().check().withVersion(-1).forPath(path);
     }
@@ -114,7 +119,8 @@ final class ZkTransaction {
         for (int i = 0; i < ops.size(); i++) {
             StoreOp op = ops.get(i);
             versions.add(op instanceof StoreOp.Create<?> ? 0
-                    : op instanceof StoreOp.Set<?> ? results.get(i).getResultStat().getVersion() : -1);
+                    : op instanceof StoreOp.Set<?> || op instanceof StoreOp.Marker
+                    ? results.get(i).getResultStat().getVersion() : -1);
         }
         return List.copyOf(versions);
     }
@@ -139,9 +145,10 @@ final class ZkTransaction {
             }
         }
         boolean fence = index >= 0 && ops.get(index) instanceof StoreOp.Fence;
+        boolean marker = index >= 0 && ops.get(index) instanceof StoreOp.Marker;
         CommitFailedException.Cause cause = code == null ? CommitFailedException.Cause.OTHER : switch (code) {
             case NODEEXISTS -> CommitFailedException.Cause.NODE_EXISTS;
-            case NONODE -> fence ? CommitFailedException.Cause.FENCED : CommitFailedException.Cause.NO_NODE;
+            case NONODE -> fence || marker ? CommitFailedException.Cause.FENCED : CommitFailedException.Cause.NO_NODE;
             case BADVERSION -> fence ? CommitFailedException.Cause.FENCED : CommitFailedException.Cause.BAD_VERSION;
             default -> CommitFailedException.Cause.OTHER;
         };

@@ -15,10 +15,19 @@ public final class CuratorClients {
     }
 
     public static CuratorFramework start(String connect, Duration sessionTimeout) throws InterruptedException {
+        return start(connect, sessionTimeout, Duration.ofMillis(Math.min(sessionTimeout.toMillis(), 15_000)));
+    }
+
+    /**
+     * As above with a given connection timeout: how long an operation waits for a lost connection to come back
+     * before Curator retries it (and, its retries spent, reports CONNECTIONLOSS).
+     */
+    public static CuratorFramework start(String connect, Duration sessionTimeout, Duration connectionTimeout)
+            throws InterruptedException {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connect)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
-                .connectionTimeoutMs((int) Math.min(sessionTimeout.toMillis(), 15_000))
+                .connectionTimeoutMs((int) connectionTimeout.toMillis())
                 .retryPolicy(new ExponentialBackoffRetry(100, 5))
                 .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
                 .build();

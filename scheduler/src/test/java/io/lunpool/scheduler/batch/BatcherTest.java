@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,7 @@ class BatcherTest {
     private static TestingServer zk;
     private static CuratorFramework client;
     private static int roots;
+    private ZkPaths paths;
     private ZkStateStore store;
     private Inventory inventory;
     private Batcher batcher;
@@ -58,8 +60,20 @@ class BatcherTest {
 
     @BeforeEach
     void fresh() {
-        store = ZkStateStore.create(client, new ZkPaths("/batcher" + (++roots)));
+        paths = new ZkPaths("/batcher" + (++roots));
+        store = ZkStateStore.create(client, paths);
         inventory = new Inventory();
+    }
+
+    /** A term of its own: an election node of this test's session (the fence) and its opened marker. */
+    private TermFence term() {
+        try {
+            String token = client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                    .forPath(paths.leader() + "/_c_batcher-test-latch-", new byte[0]);
+            return new TermFence(token, store.openTerm(token), () -> { });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach
@@ -71,7 +85,7 @@ class BatcherTest {
 
     private void start(int maxBatch) {
         batcher = new Batcher(store, null, new BatchPlanner(Clock.systemUTC()),
-                new BatcherSettings(maxBatch, Duration.ofMillis(2), 256 * 1024), inventory, null, null,
+                new BatcherSettings(maxBatch, Duration.ofMillis(2), 256 * 1024), inventory, term(), null,
                 new MetricRegistry());
     }
 

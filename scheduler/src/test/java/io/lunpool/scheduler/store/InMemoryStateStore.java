@@ -1,5 +1,6 @@
 package io.lunpool.scheduler.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link StateStore} in memory with ZooKeeper's semantics: all-or-nothing commits (every op is checked
  * against the state the earlier ops of the same commit leave, then all are applied), data versions
- * (create 0, each set +1, expected version -1 matches any), sorted keys, and fencing tokens that
- * {@link #revoke} invalidates like a lost election node. Records are kept as the JSON {@link RecordCodec}
+ * (create 0, each set +1, expected version -1 matches any), sorted keys, fencing tokens that
+ * {@link #revoke} invalidates like a lost election node, and term markers that a term's opening removes
+ * once their token is revoked. Records are kept as the JSON {@link RecordCodec}
  * writes and decoded on each read, so a record that does not survive the round trip fails here too.
  * Commits complete before {@link #commitAsync} returns.
  */
@@ -23,12 +25,14 @@ public final class InMemoryStateStore implements StateStore {
     private record Node(byte[] data, int version) {
     }
 
+    /** A record's place; a term marker's has no kind and its fence token as the key. */
     private record Path(Kind<?> kind, String key) {
     }
 
     private final RecordCodec codec = new RecordCodec();
     private final Map<Kind<?>, TreeMap<String, Node>> folders = new HashMap<>();
     private final Set<String> fenceTokens = new HashSet<>();
+    private final Map<String, Node> markers = new HashMap<>();
     private final AtomicLong tokenCounter = new AtomicLong();
     private String frameworkId;
 
@@ -75,12 +79,17 @@ public final class InMemoryStateStore implements StateStore {
             StoreOp op = ops.get(i);
             try {
                 encoded.add(op instanceof StoreOp.Create<?> c ? codec.encode(c.value())
-                        : op instanceof StoreOp.Set<?> s ? codec.encode(s.value()) : null);
-                if (!(op instanceof StoreOp.Fence)) {
+                        : op instanceof StoreOp.Set<?> s ? codec.encode(s.value())
+                        : op instanceof StoreOp.Marker m ? m.id().getBytes(StandardCharsets.UTF_8) : null);
+                if (op instanceof StoreOp.Marker m) {
+                    ZkPaths.checkKey(ZkPaths.termName(m.fenceToken()));
+                } else if (!(op instanceof StoreOp.Fence)) {
                     ZkPaths.checkKey(path(op).key());
                 }
             } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(new CommitFailedException(i, CommitFailedException.Cause.OTHER,
+                CommitFailedException.Cause cause = op instanceof StoreOp.Marker
+                        ? CommitFailedException.Cause.FENCED : CommitFailedException.Cause.OTHER;
+                return CompletableFuture.failedFuture(new CommitFailedException(i, cause,
                         "commit refused op " + i + " (" + OpText.describe(op) + "): " + e.getMessage(), e));
             }
         }
@@ -97,7 +106,9 @@ public final class InMemoryStateStore implements StateStore {
                 }
             }
             staged.forEach((path, node) -> {
-                if (node.isPresent()) {
+                if (path.kind() == null) {
+                    markers.put(path.key(), node.orElseThrow());
+                } else if (node.isPresent()) {
                     folders.get(path.kind()).put(path.key(), node.get());
                 } else {
                     folders.get(path.kind()).remove(path.key());
@@ -115,8 +126,20 @@ public final class InMemoryStateStore implements StateStore {
             return fenceTokens.contains(f.token()) ? null : CommitFailedException.Cause.FENCED;
         }
         Path path = path(op);
-        Optional<Node> current = staged.containsKey(path) ? staged.get(path)
-                : Optional.ofNullable(folders.get(path.kind()).get(path.key()));
+        Optional<Node> current = staged.containsKey(path) ? staged.get(path) : Optional.ofNullable(
+                path.kind() == null ? markers.get(path.key()) : folders.get(path.kind()).get(path.key()));
+        if (op instanceof StoreOp.Marker m) {
+            if (current.isEmpty()) {
+                return CommitFailedException.Cause.FENCED;
+            }
+            if (m.expectedVersion() != -1 && m.expectedVersion() != current.get().version()) {
+                return CommitFailedException.Cause.BAD_VERSION;
+            }
+            int version = current.get().version() + 1;
+            staged.put(path, Optional.of(new Node(data, version)));
+            versions.add(version);
+            return null;
+        }
         if (op instanceof StoreOp.Create<?>) {
             if (current.isPresent()) {
                 return CommitFailedException.Cause.NODE_EXISTS;
@@ -148,6 +171,8 @@ public final class InMemoryStateStore implements StateStore {
             return new Path(c.kind(), c.key());
         } else if (op instanceof StoreOp.Set<?> s) {
             return new Path(s.kind(), s.key());
+        } else if (op instanceof StoreOp.Marker m) {
+            return new Path(null, m.fenceToken());
         }
         StoreOp.Delete d = (StoreOp.Delete) op;
         return new Path(d.kind(), d.key());
@@ -155,6 +180,25 @@ public final class InMemoryStateStore implements StateStore {
 
     private <T> Versioned<T> decode(Kind<T> kind, String key, Node node) {
         return new Versioned<>(key, codec.decode(kind.type(), node.data(), kind + "/" + key), node.version());
+    }
+
+    @Override
+    public synchronized int openTerm(String fenceToken) {
+        markers.putIfAbsent(fenceToken, new Node(new byte[0], 0));
+        markers.keySet().retainAll(fenceTokens);
+        Node marker = markers.get(fenceToken);
+        if (marker == null) {
+            throw io.lunpool.core.LunpoolException.transientError("the election node " + fenceToken
+                    + " is gone, so its term cannot open: this instance no longer leads", null);
+        }
+        return marker.version();
+    }
+
+    @Override
+    public synchronized Optional<Versioned<String>> marker(String fenceToken) {
+        Node marker = markers.get(fenceToken);
+        return marker == null ? Optional.empty() : Optional.of(new Versioned<>(ZkPaths.termName(fenceToken),
+                new String(marker.data(), StandardCharsets.UTF_8), marker.version()));
     }
 
     @Override

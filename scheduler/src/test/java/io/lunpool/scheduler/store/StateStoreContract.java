@@ -446,4 +446,86 @@ public abstract class StateStoreContract {
         assertThat(e.index()).isZero();
         assertThat(store().get(Kind.LUN, "w1")).isEmpty();
     }
+
+    @Test
+    void aTermsMarkerStartsAtVersionZeroAndEachTransactionMovesItOn() {
+        String token = newFenceToken();
+
+        int opened = store().openTerm(token);
+        List<Integer> versions = store().commit(List.of(new StoreOp.Fence(token), new StoreOp.Marker(token, "t1", 0),
+                new StoreOp.Create<>(Kind.LUN, "w1", freeLun("w1"))));
+        List<Integer> probe = store().commit(List.of(new StoreOp.Fence(token), new StoreOp.Marker(token, "t2", 1)));
+
+        assertThat(opened).isZero();
+        assertThat(versions).containsExactly(-1, 1, 0);
+        assertThat(probe).containsExactly(-1, 2);
+        assertThat(store().marker(token)).get().satisfies(m -> {
+            assertThat(m.value()).isEqualTo("t2");
+            assertThat(m.version()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aMarkerAtAnotherVersionRefusesTheWholeTransactionAtTheMarker() {
+        String token = newFenceToken();
+        store().openTerm(token);
+        store().commit(List.of(new StoreOp.Fence(token), new StoreOp.Marker(token, "applied", 0),
+                new StoreOp.Create<>(Kind.LUN, "w1", freeLun("w1"))));
+
+        CommitFailedException resent = failure(store(), new StoreOp.Fence(token),
+                new StoreOp.Marker(token, "applied", 0), new StoreOp.Create<>(Kind.LUN, "w1", freeLun("w1")));
+        CommitFailedException lateWrite = failure(store(), new StoreOp.Fence(token),
+                new StoreOp.Marker(token, "late", 0), new StoreOp.Create<>(Kind.LUN, "w2", freeLun("w2")));
+
+        assertThat(resent.failure()).isEqualTo(CommitFailedException.Cause.BAD_VERSION);
+        assertThat(resent.index()).as("the marker, not the create behind it, refuses a re-sent transaction").isOne();
+        assertThat(lateWrite.failure()).isEqualTo(CommitFailedException.Cause.BAD_VERSION);
+        assertThat(lateWrite.index()).isOne();
+        assertThat(store().keys(Kind.LUN)).containsExactly("w1");
+        assertThat(store().marker(token).orElseThrow().value()).isEqualTo("applied");
+    }
+
+    @Test
+    void reopeningATermKeepsItsMarker() {
+        String token = newFenceToken();
+        store().openTerm(token);
+        store().commit(List.of(new StoreOp.Fence(token), new StoreOp.Marker(token, "t1", 0)));
+
+        assertThat(store().openTerm(token)).isOne();
+        assertThat(store().marker(token).orElseThrow().value()).isEqualTo("t1");
+    }
+
+    @Test
+    void openingATermRemovesTheMarkersOfTermsWhoseElectionNodeIsGone() {
+        String old = newFenceToken();
+        String alive = newFenceToken();
+        store().openTerm(old);
+        store().openTerm(alive);
+        revokeFenceToken(old);
+        String current = newFenceToken();
+
+        int opened = store().openTerm(current);
+        CommitFailedException stale = failure(store(), new StoreOp.Marker(old, "late", 0),
+                new StoreOp.Create<>(Kind.LUN, "w1", freeLun("w1")));
+
+        assertThat(opened).isZero();
+        assertThat(store().marker(old)).isEmpty();
+        assertThat(store().marker(alive)).isPresent();
+        assertThat(store().marker(current)).isPresent();
+        assertThat(stale.failure()).as("a marker that is gone fences its term").isEqualTo(CommitFailedException.Cause.FENCED);
+        assertThat(stale.index()).isZero();
+        assertThat(store().keys(Kind.LUN)).isEmpty();
+    }
+
+    @Test
+    void aTermWhoseElectionNodeIsGoneCannotOpen() {
+        String token = newFenceToken();
+        revokeFenceToken(token);
+
+        assertThatThrownBy(() -> store().openTerm(token))
+                .isInstanceOfSatisfying(io.lunpool.core.LunpoolException.class,
+                        e -> assertThat(e.reason()).isEqualTo(io.lunpool.core.Reason.TRANSIENT))
+                .hasMessageContaining("no longer leads");
+        assertThat(store().marker(token)).isEmpty();
+    }
 }
