@@ -22,9 +22,17 @@ public final class ControlPlaneFixture implements AutoCloseable {
     public final ControlPlane controlPlane;
     public final MetricRegistry metrics = new MetricRegistry();
 
+    private boolean closed;
+
     public ControlPlaneFixture(String connect, ZkPaths paths, String url, StorageArray array, LunChores chores,
                                ControlPlaneSettings settings) throws Exception {
-        this.client = CuratorClients.start(connect, Duration.ofSeconds(4));
+        this(connect, paths, url, array, chores, settings, Duration.ofSeconds(4));
+    }
+
+    /** With another ZooKeeper session timeout than the 4 s the others use. */
+    public ControlPlaneFixture(String connect, ZkPaths paths, String url, StorageArray array, LunChores chores,
+                               ControlPlaneSettings settings, Duration session) throws Exception {
+        this.client = CuratorClients.start(connect, session);
         this.store = ZkStateStore.create(client, paths);
         this.controlPlane = new ControlPlane(client, paths, store, url, array, chores, settings, Clock.systemUTC(),
                 metrics);
@@ -54,8 +62,13 @@ public final class ControlPlaneFixture implements AutoCloseable {
         controlPlane.setPool(name, new PoolRequest(lunSize, minFree, maxFree, fsType, null, maxLuns));
     }
 
+    /** Closes the control plane (its term ends) and its session; closing again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         controlPlane.close();
         client.close();
     }

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Leader election with Curator's {@link LeaderLatch}; the participant id is this instance's REST URL so
  * followers can redirect writes. Only a LOST session costs the lead (the client is built with Curator's
- * session error policy): SUSPENDED pauses the batcher, RECONNECTED resumes it. Each lead is a
- * {@link LeaderTerm}, fenced by the latch's own node.
+ * session error policy): SUSPENDED pauses the batcher and the pool maintainer, RECONNECTED resumes them.
+ * Each lead is a {@link LeaderTerm}, fenced by the latch's own node.
  */
 public final class Leadership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
@@ -121,9 +121,15 @@ public final class Leadership implements AutoCloseable {
         if (state == ConnectionState.SUSPENDED) {
             LOG.warn("ZooKeeper connection suspended; pausing the batcher");
             t.batcher().pause();
+            if (t.maintainer() != null) {
+                t.maintainer().pause();
+            }
         } else if (state == ConnectionState.RECONNECTED) {
             LOG.info("ZooKeeper connection back; resuming the batcher");
             t.batcher().resume();
+            if (t.maintainer() != null) {
+                t.maintainer().resume();
+            }
         } else if (state == ConnectionState.LOST) {
             stepDown("ZooKeeper session lost");
         }

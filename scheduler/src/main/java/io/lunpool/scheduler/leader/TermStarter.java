@@ -53,7 +53,7 @@ public final class TermStarter implements Leadership.TermFactory {
         Batcher batcher = new Batcher(store, array, planner, batcherSettings, inventory, fenceToken, slowPath,
                 metrics);
         PoolMaintainer maintainer = new PoolMaintainer(inventory, array, chores, batcher::submit, parallelChores,
-                metrics);
+                fenceToken, clock, metrics);
         slowPath.relayTo(maintainer);
         maintainer.reconcileArray();
         if (!maintainerInterval.isZero()) {
