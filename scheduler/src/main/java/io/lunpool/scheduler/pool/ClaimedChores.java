@@ -114,9 +114,7 @@ final class ClaimedChores {
                         host.wipe(lun.target());
                     }
                     host.prepare(lun.target(), policy.fsType(), policy.mkfsOptions());
-                    commit(new Request.MoveLun(wwn, expected, lun.withState(LunState.FREE, null)));
-                    return "FREE";
-                });
+                }, new Request.MoveLun(wwn, expected, lun.withState(LunState.FREE, null)), "FREE");
             }
             return null;
         } finally {
@@ -151,20 +149,16 @@ final class ClaimedChores {
                     throw workers.cancelled() ? ChoreWorkers.termEnded() : new LunpoolException(Reason.TRANSIENT,
                             "LUN " + lun.wwn() + " carved for pool '" + pool + "' could not be recorded; retry");
                 }
-                String end = work("prepare", lun, () -> {
-                    host.prepare(lun.target(), policy.fsType(), policy.mkfsOptions());
-                    if (reserve) {
-                        return "reserved";
-                    }
-                    commit(new Request.MoveLun(lun.wwn(), LunState.PREPARING, lun.withState(LunState.FREE, null)));
-                    return "FREE";
-                });
+                String end = work("prepare", lun,
+                        () -> host.prepare(lun.target(), policy.fsType(), policy.mkfsOptions()),
+                        reserve ? null : new Request.MoveLun(lun.wwn(), LunState.PREPARING,
+                                lun.withState(LunState.FREE, null)), reserve ? "reserved" : "FREE");
                 if (end.equals("cancelled")) {
                     throw ChoreWorkers.termEnded();
                 }
                 if (!end.equals("FREE") && !end.equals("reserved")) {
-                    throw new LunpoolException(Reason.HOST_ERROR, "preparing LUN " + lun.wwn() + " for pool '" + pool
-                            + "' ended " + end);
+                    throw new LunpoolException(end.startsWith("not recorded") ? Reason.TRANSIENT : Reason.HOST_ERROR,
+                            "preparing LUN " + lun.wwn() + " for pool '" + pool + "' ended " + end);
                 }
                 reserved = reserve;
                 return lun.wwn();
@@ -197,10 +191,7 @@ final class ClaimedChores {
                 if (!fence(lun, new Request.RemoveLun(wwn, LunState.FREE), MaintainerFailures.Step.RETIRE)) {
                     return null;
                 }
-                work("retire", lun, () -> {
-                    array.delete(wwn);
-                    return "deleted";
-                });
+                work("retire", lun, () -> array.delete(wwn), null, "deleted");
             }
             return null;
         } finally {
@@ -208,38 +199,55 @@ final class ClaimedChores {
         }
     }
 
-    private interface Work {
-        String run();
-    }
-
     /**
-     * Runs the work between its start and end lines. A failure marks the LUN FAILED (and is returned as the end);
-     * a cancellation changes nothing.
+     * Runs the work between its start and end lines, then records {@code done} (when there is one) and returns
+     * {@code outcome}. A failure of the work marks the LUN FAILED; a cancellation changes nothing. The end line
+     * names a state only once it is recorded: {@code FREE}, {@code FAILED: why}; otherwise {@code cancelled},
+     * {@code not recorded: why}.
      */
-    private String work(String kind, Lun lun, Work work) {
+    private String work(String kind, Lun lun, Runnable work, Request done, String outcome) {
         LOG.info("chore {} of LUN {} in pool {} starts at {} (term {})", kind, lun.wwn(), lun.pool(), clock.instant(),
                 owner);
         String end = "cancelled";
         try {
-            end = work.run();
-            failures.succeeded(lun.pool(), stepOf(kind));
-        } catch (RuntimeException e) {
-            if (e instanceof Cancelled || workers.cancelled()) {
-                cancelledChores.inc();
-                LOG.info("chore {} of LUN {} was cancelled: the term ended; the LUN stays {} for the next leader",
-                        kind, lun.wwn(), lun.state());
-            } else if (kind.equals("retire")) {
-                end = "failed: " + e.getMessage();
-                failures.failed(lun.pool(), MaintainerFailures.Step.RETIRE, e);
-            } else {
-                end = "FAILED: " + e.getMessage();
-                markFailed(lun, kind, e);
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                end = failed(kind, lun, e);
+                return end;
             }
+            failures.succeeded(lun.pool(), stepOf(kind));
+            try {
+                if (done != null) {
+                    commit(done);
+                }
+                end = outcome;
+            } catch (RuntimeException e) {
+                end = workers.cancelled() || e instanceof Cancelled ? "cancelled" : "not recorded: " + e.getMessage();
+                if (!workers.cancelled()) {
+                    failures.failed(lun.pool(), MaintainerFailures.Step.RECORD, e);
+                }
+            }
+            return end;
         } finally {
             LOG.info("chore {} of LUN {} in pool {} ends at {}: {} (term {})", kind, lun.wwn(), lun.pool(),
                     clock.instant(), end, owner);
         }
-        return end;
+    }
+
+    /** The end of a chore whose work failed: cancelled, or the LUN marked FAILED (a retire is counted only). */
+    private String failed(String kind, Lun lun, RuntimeException e) {
+        if (e instanceof Cancelled || workers.cancelled()) {
+            cancelledChores.inc();
+            LOG.info("chore {} of LUN {} was cancelled: the term ended; the LUN stays {} for the next leader",
+                    kind, lun.wwn(), lun.state());
+            return "cancelled";
+        }
+        if (kind.equals("retire")) {
+            failures.failed(lun.pool(), MaintainerFailures.Step.RETIRE, e);
+            return "not deleted: " + e.getMessage();
+        }
+        return markFailed(lun, kind, e) ? "FAILED: " + e.getMessage() : "failed, not recorded: " + e.getMessage();
     }
 
     /** The array's claim on the LUN; empty when another holder has it. NOT_FOUND when the LUN's storage is gone. */
@@ -287,17 +295,19 @@ final class ClaimedChores {
         }
     }
 
-    /** Counts the failure for the pool's health, then records the LUN FAILED with the reason. */
-    private void markFailed(Lun lun, String kind, RuntimeException e) {
+    /** Counts the failure for the pool's health, then records the LUN FAILED with the reason; false if it cannot. */
+    private boolean markFailed(Lun lun, String kind, RuntimeException e) {
         choreFailures.inc();
         Reason reason = e instanceof LunpoolException le ? le.reason() : Reason.HOST_ERROR;
         failures.failed(lun.pool(), stepOf(kind), new LunpoolException(reason, kind + " of LUN " + lun.wwn()
                 + " failed, LUN marked FAILED: " + e.getMessage(), e));
         try {
             commit(new Request.MoveLun(lun.wwn(), lun.state(), lun.failed(kind + " failed: " + e.getMessage())));
+            return true;
         } catch (RuntimeException notRecorded) {
             LOG.warn("LUN {} could not be recorded FAILED ({}); the next pass or leader tries again", lun.wwn(),
                     notRecorded.toString());
+            return false;
         }
     }
 
