@@ -3,16 +3,19 @@ package io.lunpool.bench;
 import io.lunpool.core.model.FsType;
 import io.lunpool.core.model.LunTarget;
 import io.lunpool.core.spi.LunChores;
+import io.lunpool.core.spi.LunClaim;
 import io.lunpool.core.spi.StorageArray;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * An array and host chores for LUN records only, so the control plane's own maintainer fills a pool with FREE LUNs
  * in a moment: a provisioned LUN exists nowhere (its wwn follows from its name, its backing is a path that does not
- * exist), prepare and wipe do nothing, and the array lists nothing. Creates and deletes never touch a LUN, so the
- * control-plane bench needs no more.
+ * exist), prepare and wipe do nothing, the array lists nothing and leaves nothing over, and a claim, which guards
+ * nothing here, is always granted. Creates and deletes never touch a LUN, so the control-plane bench needs no
+ * more.
  */
 final class RecordOnlyLuns implements StorageArray, LunChores {
     @Override
@@ -35,6 +38,30 @@ final class RecordOnlyLuns implements StorageArray, LunChores {
 
     @Override
     public List<ArrayLun> list() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<LunClaim> tryClaim(String wwn, String owner) {
+        return Optional.of(new LunClaim() {
+            @Override
+            public String wwn() {
+                return wwn;
+            }
+
+            @Override
+            public String owner() {
+                return owner;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    @Override
+    public List<String> removeLeftovers() {
         return List.of();
     }
 

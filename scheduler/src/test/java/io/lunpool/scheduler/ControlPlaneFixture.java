@@ -20,17 +20,33 @@ public final class ControlPlaneFixture implements AutoCloseable {
     public final CuratorFramework client;
     public final ZkStateStore store;
     public final ControlPlane controlPlane;
-    public final MetricRegistry metrics = new MetricRegistry();
+    public final MetricRegistry metrics;
+
+    private boolean closed;
 
     public ControlPlaneFixture(String connect, ZkPaths paths, String url, StorageArray array, LunChores chores,
                                ControlPlaneSettings settings) throws Exception {
-        this(CuratorClients.start(connect, Duration.ofSeconds(4)), paths, url, array, chores, settings);
+        this(connect, paths, url, array, chores, settings, Duration.ofSeconds(4));
+    }
+
+    /** With another ZooKeeper session timeout than the 4 s the others use. */
+    public ControlPlaneFixture(String connect, ZkPaths paths, String url, StorageArray array, LunChores chores,
+                               ControlPlaneSettings settings, Duration session) throws Exception {
+        this(CuratorClients.start(connect, session), paths, url, array, chores, settings);
     }
 
     /** On a Curator client of the caller's (started and connected); {@link #close()} closes it. */
     public ControlPlaneFixture(CuratorFramework client, ZkPaths paths, String url, StorageArray array,
                                LunChores chores, ControlPlaneSettings settings) throws Exception {
+        this(client, paths, url, array, chores, settings, new MetricRegistry());
+    }
+
+    /** As above, registering the control plane's metrics in {@code metrics}. */
+    public ControlPlaneFixture(CuratorFramework client, ZkPaths paths, String url, StorageArray array,
+                               LunChores chores, ControlPlaneSettings settings, MetricRegistry metrics)
+            throws Exception {
         this.client = client;
+        this.metrics = metrics;
         this.store = ZkStateStore.create(client, paths);
         this.controlPlane = new ControlPlane(client, paths, store, url, array, chores, settings, Clock.systemUTC(),
                 metrics);
@@ -60,8 +76,13 @@ public final class ControlPlaneFixture implements AutoCloseable {
         controlPlane.setPool(name, new PoolRequest(lunSize, minFree, maxFree, fsType, null, maxLuns));
     }
 
+    /** Closes the control plane (its term ends) and its session; closing again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         controlPlane.close();
         client.close();
     }

@@ -20,7 +20,11 @@ import io.lunpool.scheduler.store.Kind;
 import io.lunpool.scheduler.store.ZkPaths;
 import io.lunpool.scheduler.store.ZkStateStore;
 import io.lunpool.scheduler.zk.CuratorClients;
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.MetricRegistryListener;
+import io.lunpool.scheduler.array.LoopArray;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -118,45 +123,33 @@ class LeadershipFaultsTest {
     }
 
     @Test
-    void aTermStartThatFailsHalfWayStopsWhatItStartedAndLeadsOnTheNextTry() throws Exception {
+    void aTermStartThatFailsHalfWayStopsWhatItStartedAndLeadsOnTheNextTry(@TempDir Path arrayDir) throws Exception {
         Set<Long> before = threads("lunpool-batcher");
-        AtomicInteger lists = new AtomicInteger();
-        StorageArray flaky = new StorageArray() {
+        // the maintainer is built after the batcher: failing it (twice) is a term start that fails half-way
+        AtomicInteger maintainers = new AtomicInteger();
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.addListener(new MetricRegistryListener.Base() {
             @Override
-            public ArrayLun provision(String name, long sizeBytes) {
-                throw new UnsupportedOperationException("this test array carves nothing");
-            }
-
-            @Override
-            public void delete(String wwn) {
-            }
-
-            @Override
-            public void map(String wwn, String host, List<String> initiators) {
-            }
-
-            @Override
-            public void unmap(String wwn, String host) {
-            }
-
-            @Override
-            public List<ArrayLun> list() {
-                if (lists.incrementAndGet() <= 2) {
-                    throw new LunpoolException(Reason.ARRAY_ERROR, "the array does not answer (injected, call "
-                            + lists.get() + ")");
+            public void onCounterAdded(String name, Counter counter) {
+                if (name.equals("lunpool.pool.luns-adopted") && maintainers.incrementAndGet() <= 2) {
+                    metrics.remove(name);
+                    throw new IllegalStateException("the maintainer cannot start (injected, start "
+                            + maintainers.get() + ")");
                 }
-                return List.of();
             }
-        };
-        ControlPlaneFixture cp = zk.controlPlane(new ZkPaths("/halfway"), "http://h.test:7480", flaky, null);
+        });
+        ControlPlaneFixture cp = zk.closeAtEnd(new ControlPlaneFixture(
+                CuratorClients.start(zk.connectString(), Duration.ofSeconds(4)), new ZkPaths("/halfway"),
+                "http://h.test:7480", new LoopArray(arrayDir), null,
+                ControlPlaneFixture.manualSettings(), metrics));
 
         LeaderTerm term = cp.awaitLeader(Duration.ofSeconds(30));
 
         Set<Long> batchers = threads("lunpool-batcher");
         batchers.removeAll(before);
-        System.out.printf("[half-way term start] array listed %d times, batcher threads of this instance: %d%n",
-                lists.get(), batchers.size());
-        assertThat(lists.get()).as("two failed starts, then one that leads").isEqualTo(3);
+        System.out.printf("[half-way term start] maintainers built %d times, batcher threads of this instance: %d%n",
+                maintainers.get(), batchers.size());
+        assertThat(maintainers.get()).as("two failed starts, then one that leads").isEqualTo(3);
         assertThat(batchers).as("the failed terms' batcher threads are gone").hasSize(1);
         assertThat(term.maintainer()).isNotNull();
         cp.pool("gold", "16M", 0, 1, "ext4", 0);

@@ -82,6 +82,16 @@ public final class ZooKeeperExtension
                 ControlPlaneFixture.manualSettings()));
     }
 
+    /** Stops the server, keeping its data: clients see their connection SUSPENDED (LOST after the session timeout). */
+    public void stopServer() throws java.io.IOException {
+        running().stop();
+    }
+
+    /** Starts the stopped server again on the same port and data. */
+    public void restartServer() throws Exception {
+        running().restart();
+    }
+
     /** A control plane that leads, on loop-device LUNs under {@link #directory()}{@code /array}. */
     public ControlPlaneFixture leaderOnLoopDevices(String root) throws Exception {
         ControlPlaneFixture cp = controlPlane(new ZkPaths(root), "http://127.0.0.1:1",

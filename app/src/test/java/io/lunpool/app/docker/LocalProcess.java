@@ -83,6 +83,7 @@ public final class LocalProcess implements AutoCloseable {
     private final Path config;
     private Process process;
     private int starts;
+    private boolean stopped;
 
     public LocalProcess(Path root, String defaultPool, List<Pool> pools) {
         this(root, Setup.dockerTests(), defaultPool, pools);
@@ -148,6 +149,15 @@ public final class LocalProcess implements AutoCloseable {
      * until its REST API says it leads.
      */
     public void start() {
+        start(setup.command().equals("local") ? "logs '" + READY + "'" : "leads");
+    }
+
+    /** Starts the jar as {@link #start()} does but waits only until its REST API answers: a follower is ready then. */
+    public void startServing() {
+        start("serves its REST API");
+    }
+
+    private void start(String what) {
         assertThat(isAlive()).as("local process already running").isFalse();
         int before = countReady();
         try {
@@ -164,14 +174,50 @@ public final class LocalProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + setup.jar(), e);
         }
         starts++;
-        boolean local = setup.command().equals("local");
-        String what = local ? "logs '" + READY + "'" : "leads";
         Await.until("lunpool " + setup.command() + " (pid " + process.pid() + ") " + what + " (log: " + log() + ")",
                 START_TIMEOUT, () -> {
                     assertThat(process.isAlive()).as("lunpool %s exited with %s before it was ready; log: %s",
                             setup.command(), process.isAlive() ? "" : process.exitValue(), tail()).isTrue();
-                    return local ? countReady() > before : leads();
+                    return switch (what) {
+                        case "leads" -> leads();
+                        case "serves its REST API" -> serves();
+                        default -> countReady() > before;
+                    };
                 });
+    }
+
+    private boolean serves() {
+        try {
+            client().leader();
+            return true;
+        } catch (RuntimeException notServingYet) {
+            return false;
+        }
+    }
+
+    /** SIGSTOP by PID: the process (not its children) stops where it is, keeping its files, locks and sockets. */
+    public void pause() {
+        signal("STOP");
+        stopped = true;
+    }
+
+    /** SIGCONT by PID after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+        stopped = false;
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+            assertThat(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                    .as("kill -%s %d", name, process.pid()).isTrue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean leads() {
@@ -243,6 +289,9 @@ public final class LocalProcess implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (isAlive() && stopped) {
+            resume(); // a stopped process would not act on SIGTERM
+        }
         if (isAlive()) {
             process.destroy();
             try {

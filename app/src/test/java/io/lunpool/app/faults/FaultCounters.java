@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public record FaultCounters(int acknowledgedLost, int lunsClaimedTwice, int lunRecordsInconsistent,
                             int doubleAttaches, int leakedMounts, int leakedLoopDevices, int leakedArrayFiles,
-                            int stuckAttached, int stuckReferenced, int freeLunsWithTenantBytes, List<String> details) {
+                            int stuckAttached, int stuckReferenced, int freeLunsWithTenantBytes, int choresOverlapping,
+                            List<String> details) {
     public FaultCounters {
         details = List.copyOf(details);
     }
@@ -30,6 +31,7 @@ public record FaultCounters(int acknowledgedLost, int lunsClaimedTwice, int lunR
         out.put("volumes stuck attached", stuckAttached);
         out.put("volumes stuck referenced", stuckReferenced);
         out.put("FREE LUNs holding a tenant's bytes", freeLunsWithTenantBytes);
+        out.put("chores overlapping on a LUN", choresOverlapping);
         return out;
     }
 

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,8 @@ import java.util.stream.Stream;
  * mounts, and each host's mount table, and returns {@link FaultCounters}.
  *
  * <p>Tenants write {@link #TENANT_MARKER} into their volumes; a FREE LUN whose image still holds it was handed back
- * without a wipe.
+ * without a wipe. The logs of the control planes that ran chores ({@link #choreLog}) show when each chore worked on
+ * which LUN; two chores on one LUN whose times overlap were not kept apart.
  */
 public final class FaultLedger {
     /** What tests write into a tenant's filesystem, so a LUN that was not wiped is recognisable. */
@@ -50,6 +52,7 @@ public final class FaultLedger {
     private final List<Host> hosts;
     private final Map<String, Boolean> acknowledged = new ConcurrentHashMap<>();
     private final Set<String> inUse = ConcurrentHashMap.newKeySet();
+    private final Map<Path, List<Instant>> choreLogs = new ConcurrentHashMap<>();
 
     public FaultLedger(StateStore store, Path arrayDir, List<Host> hosts) {
         this.store = store;
@@ -74,6 +77,14 @@ public final class FaultLedger {
 
     public void released(String volume) {
         inUse.remove(volume);
+    }
+
+    /**
+     * A control plane's log, to read its chores' start and end lines from; {@code killedAt} are the times the
+     * process writing it was killed (a chore that started before a kill and has no end ended with the process).
+     */
+    public void choreLog(Path log, List<Instant> killedAt) {
+        choreLogs.put(log, List.copyOf(killedAt));
     }
 
     public static byte[] marker() {
@@ -206,6 +217,10 @@ public final class FaultLedger {
             if (name.startsWith(".") && name.endsWith(".tmp")) {
                 leakedFiles++;
                 details.add("array temp file " + file);
+            } else if (name.endsWith(".hosts")
+                    && !Files.exists(file.resolveSibling(name.substring(0, name.length() - 6) + ".json"))) {
+                leakedFiles++;
+                details.add("array mappings file without sidecar " + file);
             } else if (name.endsWith(".img")) {
                 Path sidecar = file.resolveSibling(name.substring(0, name.length() - 4) + ".json");
                 if (!Files.exists(sidecar)) {
@@ -230,8 +245,9 @@ public final class FaultLedger {
                 }
             }
         }
+        int overlapping = ChoreRuns.overlaps(choreLogs, details);
         return new FaultCounters(lost, twice, inconsistent, doubles, leakedMounts, leakedLoops, leakedFiles,
-                stuckAttached, stuckReferenced, dirty, details);
+                stuckAttached, stuckReferenced, dirty, overlapping, details);
     }
 
     /** Volume name to its total references, from the mount table's files ({@code <volume>.json}). */

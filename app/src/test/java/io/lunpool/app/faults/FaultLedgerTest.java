@@ -44,6 +44,17 @@ class FaultLedgerTest {
         FaultLedger ledger = new FaultLedger(store, arrayDir, List.of(host()));
         ledger.created("v1");
         ledger.deleted("gone");
+        Path a = Files.writeString(loops.dir().resolve("a.log"), String.join("\n",
+                line("wipe", "naa.1", "starts", "10:00:00.000001Z", null, "A"),
+                line("wipe", "naa.1", "ends", "10:00:02Z", "cancelled", "A"),
+                line("prepare", "naa.2", "starts", "10:00:03Z", null, "A"), // the process is killed here
+                line("prepare", "naa.2", "starts", "10:00:09Z", null, "A2"),
+                line("prepare", "naa.2", "ends", "10:00:10Z", "FREE", "A2")));
+        Path b = Files.writeString(loops.dir().resolve("b.log"), String.join("\n",
+                line("wipe", "naa.1", "starts", "10:00:02.000001Z", null, "B"),
+                line("wipe", "naa.1", "ends", "10:00:05Z", "FREE", "B")));
+        ledger.choreLog(a, List.of(Instant.parse("2026-01-01T10:00:08Z")));
+        ledger.choreLog(b, List.of());
 
         FaultCounters counters = ledger.count();
 
@@ -59,6 +70,7 @@ class FaultLedgerTest {
         StorageArray.ArrayLun unrecorded = array.provision("p-c", 16 << 20);
         write(Path.of(b.backing()), 5 << 20, FaultLedger.marker());
         Files.write(arrayDir.resolve("p-d.img"), new byte[512]);
+        Files.write(arrayDir.resolve("p-f.hosts"), new byte[4096]);
         Files.write(arrayDir.resolve(".p-e.json.tmp"), new byte[1]);
         array.map(a.wwn(), "h1", List.of());
         array.map(a.wwn(), "h2", List.of());
@@ -79,6 +91,16 @@ class FaultLedgerTest {
                 List.of(new FaultLedger.Host("local", loops.dir().resolve("mnt"), table)));
         ledger.created("lost");
         ledger.deleted("v1");
+        Path logA = Files.writeString(loops.dir().resolve("a.log"), String.join("\n",
+                line("wipe", "naa.1", "starts", "10:00:00Z", null, "A"),
+                line("prepare", "naa.2", "starts", "10:00:01Z", null, "A"))); // killed after 10:00:03
+        Path logB = Files.writeString(loops.dir().resolve("b.log"), String.join("\n",
+                line("wipe", "naa.1", "starts", "10:00:01Z", null, "B"),
+                line("wipe", "naa.1", "ends", "10:00:04Z", "FREE", "B"),
+                line("prepare", "naa.2", "starts", "10:00:04Z", null, "B"),
+                line("prepare", "naa.2", "ends", "10:00:05Z", "FREE", "B")));
+        ledger.choreLog(logA, List.of(Instant.parse("2026-01-01T10:00:03Z")));
+        ledger.choreLog(logB, List.of());
 
         FaultCounters c = ledger.count();
         c.print(System.out, "the ledger's own test");
@@ -87,11 +109,20 @@ class FaultLedgerTest {
         assertThat(c.lunsClaimedTwice()).isEqualTo(1);
         assertThat(c.doubleAttaches()).isEqualTo(1);
         assertThat(c.leakedLoopDevices()).isEqualTo(1);
-        assertThat(c.leakedArrayFiles()).isEqualTo(3);
+        assertThat(c.leakedArrayFiles()).isEqualTo(4);
         assertThat(c.stuckAttached()).isEqualTo(1);
         assertThat(c.stuckReferenced()).isEqualTo(1);
         assertThat(c.freeLunsWithTenantBytes()).isEqualTo(1);
+        assertThat(c.choresOverlapping()).as("naa.1 from A's start on, naa.2 not: A was killed before B began")
+                .isEqualTo(1);
         assertThat(c.details()).hasSize(c.total());
+    }
+
+    /** A chore line as the control plane logs it. */
+    private static String line(String kind, String lun, String event, String time, String outcome, String term) {
+        return "INFO  [2026-01-01 10:00:00,000] io.lunpool.scheduler.pool.ClaimedChores: chore " + kind + " of LUN "
+                + lun + " in pool p " + event + " at 2026-01-01T" + time + (outcome == null ? "" : ": " + outcome)
+                + " (term /lunpool/leader/" + term + ")";
     }
 
     private static FaultLedger.Host host() {

@@ -2,24 +2,31 @@ package io.lunpool.backend.host;
 
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place that runs external commands: every call has a timeout, stdin closed, stdout and stderr
- * captured (drained on pool threads, so a chatty command never deadlocks on a full pipe). On timeout
- * the command and all its descendants are killed.
+ * captured (drained on pool threads, so a chatty command never deadlocks on a full pipe). On timeout, and when
+ * the calling thread is interrupted, the command and all its descendants are killed.
  */
 public final class CommandRunner {
     /** For quick commands: losetup, blockdev, mount, umount, blkdiscard of a small LUN. */
@@ -39,12 +46,55 @@ public final class CommandRunner {
     public record Result(int exit, String stdout, String stderr) {
     }
 
+    private final List<String> prefix;
+
+    public CommandRunner() {
+        this(List.of());
+    }
+
+    private CommandRunner(List<String> prefix) {
+        this.prefix = prefix;
+    }
+
+    /**
+     * A runner whose commands the kernel kills when this process dies ({@code setpriv --pdeathsig KILL}): chores
+     * use it, so a mkfs or blkdiscard never runs on after the control plane that started it was killed, when the
+     * next leader may already work on the LUN. Without setpriv on the PATH it warns once and runs them plainly.
+     */
+    public static CommandRunner diesWithThisProcess() {
+        Optional<Path> setpriv = onPath("setpriv");
+        if (setpriv.isEmpty()) {
+            if (WARNED.compareAndSet(false, true)) {
+                LOG.warn("setpriv (util-linux) is not on the PATH: chore commands may outlive this process if it"
+                        + " is killed");
+            }
+            return new CommandRunner();
+        }
+        return new CommandRunner(List.of(setpriv.get().toString(), "--pdeathsig", "KILL", "--"));
+    }
+
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    private static Optional<Path> onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        return Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isEmpty()).map(d -> Path.of(d, command))
+                .filter(Files::isExecutable).findFirst();
+    }
+
     /** Runs {@code argv}; returns whatever exit code it had. Throws HOST_ERROR when it cannot start or times out. */
     public Result run(Duration timeout, List<String> argv) {
         long start = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(argv).start();
+            List<String> command = argv;
+            if (!prefix.isEmpty()) {
+                command = new ArrayList<>(prefix);
+                command.addAll(argv);
+            }
+            process = new ProcessBuilder(command).start();
         } catch (IOException e) {
             throw new LunpoolException(Reason.HOST_ERROR, argv + " could not be started: " + e.getMessage(), e);
         }

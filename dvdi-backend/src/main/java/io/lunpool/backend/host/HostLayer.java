@@ -66,8 +66,19 @@ public final class HostLayer {
         return wiper;
     }
 
-    /** Prepare and wipe chores run in this process through the loop connector. */
+    /**
+     * Prepare and wipe chores run in this process. They attach LUNs with losetup whatever this layer's kernel
+     * operations (a chore holds its LUN's claim, a lock this process would drop by closing a descriptor of the
+     * image itself), and their commands die with this process, so no mkfs or blkdiscard outlives it.
+     */
     public LunChores localChores() {
-        return new LocalChores(connector, filesystems, wiper);
+        return localChores(new Wiper(CommandRunner.diesWithThisProcess()));
+    }
+
+    /** The same chores with another wiper (tests give one whose discard leaves the data). */
+    public LunChores localChores(Wiper choreWiper) {
+        CommandRunner choreRunner = CommandRunner.diesWithThisProcess();
+        return new LocalChores(new LoopConnector(new CommandKernelOps(choreRunner)), new Filesystems(choreRunner),
+                choreWiper);
     }
 }

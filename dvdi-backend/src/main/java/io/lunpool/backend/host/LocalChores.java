@@ -6,9 +6,18 @@ import io.lunpool.core.spi.HostConnector;
 import io.lunpool.core.spi.LunChores;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs the pool maintainer's chores on this host: attach the LUN, do the work, detach it again (also on failure). */
+/**
+ * Runs the pool maintainer's chores on this host: attach the LUN, do the work, detach it again, also when the work
+ * fails or the chore is cancelled (its thread interrupted). The connector it is given attaches with losetup, a child
+ * process: a chore runs while the control plane holds the LUN's claim, which on the loop array is a lock on the
+ * image file that this process would lose by opening and closing the image itself ({@link HostLayer#localChores}).
+ */
 public final class LocalChores implements LunChores {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalChores.class);
+
     private final HostConnector connector;
     private final Filesystems filesystems;
     private final Wiper wiper;
@@ -27,8 +36,10 @@ public final class LocalChores implements LunChores {
     @Override
     public void wipe(LunTarget lun) {
         attached(lun, device -> {
-            wiper.wipe(device);
-            wiper.verify(device);
+            Wiper.Outcome outcome = wiper.wipeAndVerify(device);
+            if (outcome.zeroedAfterDiscard()) {
+                LOG.warn("LUN {}: its discard left data behind; zeroed and verified instead", lun.wwn());
+            }
         });
     }
 
@@ -45,13 +56,26 @@ public final class LocalChores implements LunChores {
             failure = e;
             throw e;
         } finally {
-            try {
-                connector.disconnect(lun);
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
+            disconnect(lun, failure);
+        }
+    }
+
+    /**
+     * Detaches the LUN with the interrupt cleared (a cancelled chore's thread is interrupted, which would kill
+     * losetup and cut the wait for the kernel's detach short), then sets it again.
+     */
+    private void disconnect(LunTarget lun, RuntimeException failure) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            connector.disconnect(lun);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

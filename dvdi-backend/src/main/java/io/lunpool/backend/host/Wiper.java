@@ -7,47 +7,95 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Zeroes a block device and proves it. {@link #wipe} discards the whole device (on a loop device the
- * kernel punches holes in the backing file, which stays sparse) and writes zeros when discard is not
- * supported; {@link #verify} reads every byte back with O_DIRECT, bypassing the page cache.
+ * Zeroes a block device and proves it. {@link #wipeAndVerify} discards the whole device (on a loop device the
+ * kernel punches holes in the backing file, which stays sparse), reads every byte back with O_DIRECT past the page
+ * cache and, when a discard left data behind (a device whose discard does not zero), overwrites what is not zero
+ * with zeros and reads it all back again. Every loop checks the thread's interrupt, so a cancelled wipe stops
+ * within a block.
  */
 public final class Wiper {
     private static final Logger LOG = LoggerFactory.getLogger(Wiper.class);
     private static final int BLOCK = 1 << 20;
     private static final int ALIGNMENT = 4096;
 
+    /** The first step of a wipe; {@code true} when it ran, {@code false} when the device does not support it. */
+    @FunctionalInterface
+    public interface Discard {
+        boolean discard(Path device);
+    }
+
+    /** What a wipe took: whether the discard ran, and whether zeroing had to follow because it left data. */
+    public record Outcome(boolean discarded, boolean zeroedAfterDiscard) {
+    }
+
     private final CommandRunner runner;
+    private final Discard discard;
 
     public Wiper(CommandRunner runner) {
         this.runner = runner;
+        this.discard = this::blkdiscard;
     }
 
-    /** Zeroes the whole device: blkdiscard, or when that fails, zeros written in 1 MiB blocks and synced. */
-    public void wipe(Path device) {
-        CommandRunner.Result discard = runner.run(CommandRunner.SLOW, List.of("blkdiscard", "-f", device.toString()));
-        if (discard.exit() == 0) {
-            return;
+    /** With another discard step: tests use one that leaves the data, as some devices' discard does. */
+    public Wiper(CommandRunner runner, Discard discard) {
+        this.runner = runner;
+        this.discard = discard;
+    }
+
+    /**
+     * Discards and verifies; when the verify finds a non-zero byte, zeroes and verifies again. A device without
+     * discard is zeroed and verified. Throws HOST_ERROR only when the zeroed device still holds a non-zero byte
+     * or cannot be written, or when the thread is interrupted (the wipe was cancelled).
+     */
+    public Outcome wipeAndVerify(Path device) {
+        boolean discarded = discard.discard(device);
+        if (!discarded) {
+            zero(device);
+            verify(device);
+            return new Outcome(false, false);
         }
-        LOG.info("blkdiscard of {} failed (exit {}: {}); writing zeros instead", device, discard.exit(),
-                discard.stderr().strip());
-        long size = sizeOf(device);
-        ByteBuffer zeros = ByteBuffer.allocateDirect(BLOCK);
-        try (FileChannel channel = FileChannel.open(device, StandardOpenOption.WRITE)) {
-            for (long offset = 0; offset < size; ) {
-                zeros.clear().limit((int) Math.min(BLOCK, size - offset));
-                offset += channel.write(zeros, offset);
+        try {
+            verify(device);
+            return new Outcome(true, false);
+        } catch (LunpoolException dataLeft) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw dataLeft;
             }
-            channel.force(true);
-        } catch (IOException e) {
-            throw new LunpoolException(Reason.HOST_ERROR, "writing zeros over " + device + " failed: " + e, e);
+            LOG.warn("the discard of {} left data behind ({}); zeroing it", device, dataLeft.getMessage());
         }
+        zero(device);
+        verify(device);
+        return new Outcome(true, true);
+    }
+
+    /**
+     * Writes zeros over every 4 KiB page of the device that does not read as zeros, then syncs. Pages that read
+     * as zeros are left alone, so a loop array LUN stays as sparse as it is (BLKZEROOUT on a loop device would
+     * allocate its whole backing file).
+     */
+    public void zero(Path device) {
+        scan(device, true);
+    }
+
+    private boolean blkdiscard(Path device) {
+        CommandRunner.Result result = runner.run(CommandRunner.SLOW, List.of("blkdiscard", "-f", device.toString()));
+        if (result.exit() == 0) {
+            return true;
+        }
+        interrupted(device);
+        LOG.info("blkdiscard of {} failed (exit {}: {}); writing zeros instead", device, result.exit(),
+                result.stderr().strip());
+        return false;
     }
 
     /**
@@ -55,27 +103,51 @@ public final class Wiper {
      * shorter than the O_DIRECT alignment (a size that is a multiple of 512 but not of 4096) is read buffered.
      */
     public void verify(Path device) {
+        scan(device, false);
+    }
+
+    /** Reads every block; a non-zero one is overwritten with zeros ({@code fix}) or fails the scan. */
+    private static void scan(Path device, boolean fix) {
         long size = sizeOf(device);
         long aligned = size - size % ALIGNMENT;
         ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK + ALIGNMENT).alignedSlice(ALIGNMENT);
-        try (FileChannel direct = FileChannel.open(device, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
-            verifyRange(device, direct, buffer, 0, aligned);
-        } catch (IOException e) {
-            throw new LunpoolException(Reason.HOST_ERROR, "reading back " + device + " failed: " + e, e);
-        }
-        if (aligned < size) {
-            try (FileChannel buffered = FileChannel.open(device, StandardOpenOption.READ)) {
-                verifyRange(device, buffered, buffer, aligned, size);
-            } catch (IOException e) {
-                throw new LunpoolException(Reason.HOST_ERROR, "reading back " + device + " failed: " + e, e);
+        ByteBuffer zeros = ByteBuffer.allocateDirect(BLOCK + ALIGNMENT).alignedSlice(ALIGNMENT);
+        List<StandardOpenOption> mode = fix ? List.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : List.of(StandardOpenOption.READ);
+        try {
+            try (FileChannel direct = open(device, mode, true)) {
+                scanRange(device, direct, buffer, zeros, 0, aligned, fix);
+                if (fix) {
+                    direct.force(true);
+                }
             }
+            if (aligned < size) {
+                try (FileChannel buffered = open(device, mode, false)) {
+                    scanRange(device, buffered, buffer, zeros, aligned, size, fix);
+                    if (fix) {
+                        buffered.force(true);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            interrupted(device);
+            throw new LunpoolException(Reason.HOST_ERROR, (fix ? "zeroing " : "reading back ") + device + " failed: "
+                    + e, e);
         }
     }
 
-    private static void verifyRange(Path device, FileChannel channel, ByteBuffer buffer, long from, long to)
-            throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(BLOCK);
+    private static FileChannel open(Path device, List<StandardOpenOption> mode, boolean direct) throws IOException {
+        Set<OpenOption> options = new HashSet<>(mode);
+        if (direct) {
+            options.add(ExtendedOpenOption.DIRECT);
+        }
+        return FileChannel.open(device, options);
+    }
+
+    private static void scanRange(Path device, FileChannel channel, ByteBuffer buffer, ByteBuffer zeros, long from,
+                                  long to, boolean fix) throws IOException {
         for (long offset = from; offset < to; ) {
+            interrupted(device);
             buffer.clear().limit((int) Math.min(BLOCK, to - offset));
             int read = channel.read(buffer, offset);
             if (read <= 0) {
@@ -84,11 +156,36 @@ public final class Wiper {
             }
             buffer.flip();
             int mismatch = buffer.mismatch(zeros.clear().limit(read));
-            if (mismatch >= 0) {
+            if (mismatch >= 0 && !fix) {
                 throw new LunpoolException(Reason.HOST_ERROR, "wipe of " + device
                         + " left non-zero bytes at offset " + (offset + mismatch));
             }
+            if (mismatch >= 0) {
+                zeroPages(channel, buffer, zeros, offset, mismatch - mismatch % ALIGNMENT, read);
+            }
             offset += read;
+        }
+    }
+
+    /** Overwrites the 4 KiB pages of the block just read that are not all zeros, from page {@code first} on. */
+    private static void zeroPages(FileChannel channel, ByteBuffer block, ByteBuffer zeros, long offset, int first,
+                                  int length) throws IOException {
+        for (int page = first; page < length; page += ALIGNMENT) {
+            int end = Math.min(page + ALIGNMENT, length);
+            if (block.slice(page, end - page).mismatch(zeros.clear().limit(end - page)) < 0) {
+                continue;
+            }
+            zeros.clear().limit(end - page);
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, offset + page + zeros.position());
+            }
+        }
+    }
+
+    /** HOST_ERROR when the thread was interrupted: the wipe was cancelled (the interrupt stays set). */
+    private static void interrupted(Path device) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new LunpoolException(Reason.HOST_ERROR, "the wipe of " + device + " was cancelled");
         }
     }
 

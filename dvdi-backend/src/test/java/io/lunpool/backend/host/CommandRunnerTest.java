@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,60 @@ class CommandRunnerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         long child = Long.parseLong(Files.readString(pidFile).strip());
         assertThat(awaitGone(child, Duration.ofSeconds(5))).as("background sleep %d was killed", child).isTrue();
+    }
+
+    @Test
+    void anInterruptKillsTheCommand(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("sleep.pid");
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                runner.run(CommandRunner.SLOW, List.of("sh", "-c", "echo $$ > " + pidFile + "; exec sleep 300"));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        caller.start();
+        long sleep = awaitPid(pidFile);
+
+        caller.interrupt();
+        caller.join(30_000);
+
+        assertThat(failure.get()).isInstanceOfSatisfying(LunpoolException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.HOST_ERROR)).hasMessageContaining("was interrupted and killed");
+        assertThat(awaitGone(sleep, Duration.ofSeconds(10))).as("sleep %d was killed", sleep).isTrue();
+    }
+
+    @Test
+    void aCommandThatDiesWithThisProcessDiesWhenItIsKilled(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("sleep.pid");
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CommandParent.class.getName(),
+                "sh", "-c", "echo $$ > " + pidFile + "; exec sleep 300")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("parent.log").toFile()).start();
+        try {
+            long sleep = awaitPid(pidFile);
+            assertThat(ProcessHandle.of(sleep).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("the command's parent").contains(parent.pid());
+
+            parent.destroyForcibly(); // SIGKILL: the JVM cannot clean up after itself
+            parent.waitFor(30, TimeUnit.SECONDS);
+
+            assertThat(awaitGone(sleep, Duration.ofSeconds(10))).as("sleep %d died with its parent", sleep).isTrue();
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    private static long awaitPid(Path pidFile) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) {
+                return Long.parseLong(Files.readString(pidFile).strip());
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        throw new AssertionError("the command never wrote " + pidFile);
     }
 
     @Test

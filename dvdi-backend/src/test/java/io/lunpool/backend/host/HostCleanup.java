@@ -65,6 +65,12 @@ public final class HostCleanup {
                 .isEmpty();
     }
 
+    /** The loop devices bound to a file under dir, as sysfs shows them now. */
+    public static List<Path> loopDevicesBackedUnder(Path dir) {
+        Path root = real(dir);
+        return LoopDevices.backedBy(file -> file.startsWith(root)).stream().map(LoopDevices.Binding::device).toList();
+    }
+
     private static Path real(Path dir) {
         try {
             return dir.toRealPath();

@@ -89,13 +89,9 @@ public final class HostTimings {
                 out.force(true);
             }
         };
-        time("wipe 64 MiB full of data (blkdiscard -f)", 8, () -> host.wiper().wipe(wdev), fill);
-        host.wiper().wipe(wdev);
+        time("wipe + verify 64 MiB full of data (blkdiscard -f, O_DIRECT read)", 8,
+                () -> host.wiper().wipeAndVerify(wdev), fill);
         time("verify 64 MiB (O_DIRECT read)", 8, () -> host.wiper().verify(wdev));
-        time("wipe + verify 64 MiB full of data", 8, () -> {
-            host.wiper().wipe(wdev);
-            host.wiper().verify(wdev);
-        }, fill);
         time("LocalChores.wipe 64 MiB (connect, wipe, verify, disconnect)", 8, () -> host.localChores().wipe(lun), () -> {
             host.loopConnector().connect(lun);
             fill.run();

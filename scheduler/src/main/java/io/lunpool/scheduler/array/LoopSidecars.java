@@ -21,7 +21,8 @@ import java.util.Optional;
  * renamed over the sidecar, then the directory is fsynced; readers never see half a file and ignore temps.
  */
 record LoopSidecars(Path directory, ObjectMapper json) {
-    private static final String SUFFIX = ".json";
+    static final String SUFFIX = ".json";
+    static final String TEMP_SUFFIX = SUFFIX + ".tmp";
 
     Optional<LoopLunFile> read(String name) {
         return read(directory.resolve(name + SUFFIX));
@@ -41,18 +42,10 @@ record LoopSidecars(Path directory, ObjectMapper json) {
         return luns;
     }
 
+    /** Replaces a sidecar atomically (temp file, rename) and forces file and directory to disk. */
     void write(LoopLunFile lun) {
-        write(lun, true);
-    }
-
-    /**
-     * Replaces a sidecar atomically (temp file, rename). {@code durable} also forces file and directory to
-     * disk; host mappings skip that: on the loop array they are advisory (any host can attach the file),
-     * and they sit on every attach's path.
-     */
-    void write(LoopLunFile lun, boolean durable) {
         Path target = directory.resolve(lun.name() + SUFFIX);
-        Path temp = directory.resolve("." + lun.name() + SUFFIX + ".tmp");
+        Path temp = temp(lun.name());
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -60,17 +53,22 @@ record LoopSidecars(Path directory, ObjectMapper json) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
-                if (durable) {
-                    out.force(true);
-                }
+                out.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (durable) {
-                syncDirectory();
-            }
+            syncDirectory();
         } catch (IOException e) {
             throw new LunpoolException(Reason.ARRAY_ERROR, "writing " + target + " failed: " + e, e);
         }
+    }
+
+    /** Removes the temp file a write of this sidecar left (a write that failed half-way). */
+    void removeTemp(String name) throws IOException {
+        Files.deleteIfExists(temp(name));
+    }
+
+    private Path temp(String name) {
+        return directory.resolve("." + name + TEMP_SUFFIX);
     }
 
     void remove(String name) {

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out a plan's array calls on a small thread pool: the maps before its commit, which the batcher
- * waits for, and the unmaps after it, which nobody waits for. Without an array (null) every call is a no-op.
+ * Carries out a plan's array calls on a small thread pool: those before its commit, which the batcher waits for
+ * (a preempted host's unmaps first, then the maps), and the unmaps after it, which nobody waits for. Without an
+ * array (null) every call is a no-op.
  */
 final class ArrayEffects implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArrayEffects.class);
@@ -33,29 +34,43 @@ final class ArrayEffects implements AutoCloseable {
     }
 
     /**
-     * Runs the maps side by side and waits for all of them. Returns the failures by the index of the
-     * request owning the map (the first failure of each), as ARRAY_ERROR naming the LUN and the host.
+     * Runs the unmaps side by side and waits for all of them, then the maps of the requests whose unmaps all
+     * worked. Returns the failures by the index of the request owning the call (the first failure of each), as
+     * ARRAY_ERROR naming the LUN and the host: such a request must not commit.
      */
-    Map<Integer, LunpoolException> mapAll(List<ArrayEffect> maps) {
-        if (maps.isEmpty()) {
+    Map<Integer, LunpoolException> beforeCommit(List<ArrayEffect> effects) {
+        if (effects.isEmpty()) {
             return Map.of();
         }
+        Map<Integer, LunpoolException> failed = new LinkedHashMap<>();
+        runAll(effects.stream().filter(e -> e instanceof ArrayEffect.UnmapLun).toList(), failed);
+        runAll(effects.stream().filter(e -> e instanceof ArrayEffect.MapLun && !failed.containsKey(e.owner()))
+                .toList(), failed);
+        return failed;
+    }
+
+    private void runAll(List<ArrayEffect> effects, Map<Integer, LunpoolException> failed) {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (ArrayEffect effect : maps) {
+        for (ArrayEffect effect : effects) {
             calls.add(CompletableFuture.runAsync(() -> run(effect), pool));
         }
-        Map<Integer, LunpoolException> failed = new LinkedHashMap<>();
         for (int i = 0; i < calls.size(); i++) {
             try {
                 calls.get(i).join();
             } catch (CompletionException err) {
-                ArrayEffect.MapLun map = (ArrayEffect.MapLun) maps.get(i);
-                failed.putIfAbsent(map.owner(), new LunpoolException(Reason.ARRAY_ERROR, "mapping LUN "
-                        + map.wwn() + " to host " + map.host() + " failed: " + err.getCause().getMessage(),
-                        err.getCause()));
+                ArrayEffect effect = effects.get(i);
+                failed.putIfAbsent(effect.owner(), new LunpoolException(Reason.ARRAY_ERROR, describe(effect)
+                        + " failed: " + err.getCause().getMessage(), err.getCause()));
             }
         }
-        return failed;
+    }
+
+    private static String describe(ArrayEffect effect) {
+        if (effect instanceof ArrayEffect.MapLun m) {
+            return "mapping LUN " + m.wwn() + " to host " + m.host();
+        }
+        ArrayEffect.UnmapLun u = (ArrayEffect.UnmapLun) effect;
+        return "unmapping LUN " + u.wwn() + " from host " + u.host() + ", which held it until this preempt,";
     }
 
     /** Starts the calls and returns; a failed one is logged and its mapping stays until the next reconcile. */

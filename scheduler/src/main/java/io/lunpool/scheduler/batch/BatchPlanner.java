@@ -161,7 +161,8 @@ public final class BatchPlanner {
             }
             next = new Attachment(a.volume(), a.host(), a.initiators(), clock.instant(), holder);
             o.set(Kind.ATTACHMENT, current.get(), next);
-            after.add(new ArrayEffect.UnmapLun(lun.wwn(), holder));
+            // the old host loses the LUN before the new attachment is recorded: never two hosts on one filesystem
+            before.add(new ArrayEffect.UnmapLun(lun.wwn(), holder, o.owner()));
         } else {
             next = new Attachment(a.volume(), a.host(), a.initiators(), clock.instant(), null);
             o.create(Kind.ATTACHMENT, a.volume(), next);
@@ -174,7 +175,8 @@ public final class BatchPlanner {
         Optional<Versioned<Attachment>> current = o.get(Kind.ATTACHMENT, d.volume());
         if (current.isPresent() && current.get().value().host().equals(d.host())) {
             o.delete(Kind.ATTACHMENT, current.get());
-            o.get(Kind.VOLUME, d.volume()).ifPresent(v -> after.add(new ArrayEffect.UnmapLun(v.value().lun(), d.host())));
+            o.get(Kind.VOLUME, d.volume()).ifPresent(v -> after.add(new ArrayEffect.UnmapLun(v.value().lun(), d.host(),
+                    o.owner())));
         }
         return answer(Outcome.DONE);
     }

@@ -160,7 +160,7 @@ public final class Batcher implements AutoCloseable {
                     release(held, probe);
                     return;
                 }
-                Map<Integer, LunpoolException> mapFailures = effects.mapAll(plan.before());
+                Map<Integer, LunpoolException> mapFailures = effects.beforeCommit(plan.before());
                 if (!mapFailures.isEmpty()) {
                     live = withoutFailed(live, mapFailures); // a failed map fails only the request that owns it
                     continue;

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Leader election with Curator's {@link LeaderLatch}; the participant id is this instance's REST URL so
  * followers can redirect writes. Only a LOST session costs the lead (the client is built with Curator's
- * session error policy): SUSPENDED pauses the batcher, RECONNECTED resumes it. Each lead is a
- * {@link LeaderTerm}, fenced by the latch's own node.
+ * session error policy): SUSPENDED pauses the batcher and the pool maintainer, RECONNECTED resumes them.
+ * Each lead is a {@link LeaderTerm}, fenced by the latch's own node.
  *
  * <p>A term that fails to start is closed by its factory; this instance then leaves the election, waits
  * (1 s, doubling up to 30 s, so another instance can take the lead meanwhile) and joins again with a new
@@ -235,11 +235,17 @@ public final class Leadership implements AutoCloseable {
     private void connectionChanged(CuratorFramework c, ConnectionState state) {
         LeaderTerm t = term;
         if (t != null && state == ConnectionState.SUSPENDED) {
-            LOG.warn("ZooKeeper connection suspended; pausing the batcher");
+            LOG.warn("ZooKeeper connection suspended; pausing the batcher and the maintainer");
             t.batcher().pause();
+            if (t.maintainer() != null) {
+                t.maintainer().pause();
+            }
         } else if (t != null && state == ConnectionState.RECONNECTED) {
-            LOG.info("ZooKeeper connection back; resuming the batcher");
+            LOG.info("ZooKeeper connection back; resuming the batcher and the maintainer");
             t.batcher().resume();
+            if (t.maintainer() != null) {
+                t.maintainer().resume();
+            }
         } else if (state == ConnectionState.LOST) {
             stepDown("ZooKeeper session lost");
         }

@@ -60,7 +60,8 @@ public final class TermStarter implements Leadership.TermFactory {
         Batcher batcher = new Batcher(store, array, planner, batcherSettings, inventory, fence, slowPath, metrics);
         PoolMaintainer maintainer = null;
         try {
-            maintainer = new PoolMaintainer(inventory, array, chores, batcher::submit, parallelChores, metrics);
+            maintainer = new PoolMaintainer(inventory, array, chores, batcher::submit, parallelChores, fenceToken,
+                    clock, metrics);
             slowPath.relayTo(maintainer);
             maintainer.reconcileArray();
             if (!maintainerInterval.isZero()) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lunpool.core.LunpoolException;
 import io.lunpool.core.Reason;
+import io.lunpool.core.spi.LunClaim;
 import io.lunpool.core.spi.StorageArray;
 import io.lunpool.core.spi.StorageArray.ArrayLun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What every {@link StorageArray} promises: idempotency by name and wwn, and a list() to reconcile with. */
+/**
+ * What every {@link StorageArray} promises: idempotency by name and wwn, a list() to reconcile with, exclusive
+ * claims, and a removal of leftovers that never touches a LUN.
+ */
 public abstract class StorageArrayContract {
     protected static final long MIB = 1L << 20;
 
@@ -145,6 +150,61 @@ public abstract class StorageArrayContract {
         assertThat(again.list()).containsExactlyInAnyOrder(a, b);
         assertThat(mappedHosts(again, b.wwn())).containsExactly("agent-1");
         assertThat(again.provision("a1", MIB)).isEqualTo(a);
+    }
+
+    @Test
+    void aClaimExcludesEveryOtherClaimOnTheLunUntilItIsClosed() {
+        ArrayLun lun = array.provision("gold-1", MIB);
+        ArrayLun other = array.provision("gold-2", MIB);
+        StorageArray second = newArray(dir);
+
+        Optional<LunClaim> first = array.tryClaim(lun.wwn(), "term-1");
+
+        assertThat(first).hasValueSatisfying(c -> {
+            assertThat(c.wwn()).isEqualTo(lun.wwn());
+            assertThat(c.owner()).isEqualTo("term-1");
+        });
+        assertThat(array.tryClaim(lun.wwn(), "term-1")).as("the same owner again").isEmpty();
+        assertThat(second.tryClaim(lun.wwn(), "term-2")).as("another instance on the same array").isEmpty();
+        try (LunClaim unrelated = second.tryClaim(other.wwn(), "term-2").orElseThrow()) {
+            assertThat(unrelated.wwn()).isEqualTo(other.wwn());
+        }
+
+        first.get().close();
+        first.get().close();
+
+        try (LunClaim next = second.tryClaim(lun.wwn(), "term-2").orElseThrow()) {
+            assertThat(next.owner()).isEqualTo("term-2");
+        }
+    }
+
+    @Test
+    void claimingAnUnknownLunIsNotFound() {
+        assertThatThrownBy(() -> array.tryClaim("naa.60014050000000000000000000000000", "term-1"))
+                .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+    }
+
+    @Test
+    void aClaimedLunCanBeMappedAndDeleted() {
+        ArrayLun lun = array.provision("gold-1", MIB);
+        try (LunClaim claim = array.tryClaim(lun.wwn(), "term-1").orElseThrow()) {
+            array.map(lun.wwn(), "agent-1", List.of());
+            assertThat(mappedHosts(array, lun.wwn())).containsExactly("agent-1");
+            array.delete(lun.wwn());
+        }
+
+        assertThat(array.list()).isEmpty();
+    }
+
+    @Test
+    void removeLeftoversKeepsEveryLun() {
+        ArrayLun a = array.provision("gold-1", MIB);
+        array.map(a.wwn(), "agent-1", List.of());
+
+        assertThat(array.removeLeftovers()).isEmpty();
+
+        assertThat(array.list()).containsExactly(a);
+        assertThat(mappedHosts(array, a.wwn())).containsExactly("agent-1");
     }
 
     @Test
