@@ -358,6 +358,7 @@ final class FakeAllocator {
      * (RESERVATION_REFINEMENT) or downgraded to {@code role} + {@code reservation}; a refined reservation cannot be
      * downgraded and is not shown to a framework without RESERVATION_REFINEMENT.
      */
+    @SuppressWarnings("deprecation")
     private static Optional<Resource> shown(FakeFramework f, Resource r, String role) {
         Resource.Builder b = r.toBuilder();
         if (f.hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE)) {

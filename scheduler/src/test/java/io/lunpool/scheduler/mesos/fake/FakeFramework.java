@@ -36,6 +36,7 @@ final class FakeFramework {
         return hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
     }
 
+    @SuppressWarnings("deprecation")
     Set<String> roles() {
         if (hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE)) {
             return new HashSet<>(info.getRolesList());

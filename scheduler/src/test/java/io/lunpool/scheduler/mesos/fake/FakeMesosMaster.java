@@ -1,25 +1,17 @@
 package io.lunpool.scheduler.mesos.fake;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,16 +78,6 @@ public final class FakeMesosMaster implements AutoCloseable {
         }
     }
 
-    private sealed interface Leadership {
-        record Leading() implements Leadership {
-        }
-
-        record Following(String leaderHostPort) implements Leadership {
-        }
-
-        record NoLeader() implements Leadership {
-        }
-    }
 
     private final Settings settings;
     private final HttpServer server;
@@ -113,15 +95,15 @@ public final class FakeMesosMaster implements AutoCloseable {
     private final FakeMasterCore core;
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final List<FakeEventStream> streams = Collections.synchronizedList(new ArrayList<>());
-    private volatile Leadership leadership = new Leadership.Leading();
-    private volatile boolean recovering;
+    private final FakeSchedulerEndpoint endpoint;
 
     private FakeMesosMaster(Settings settings) throws IOException {
         this.settings = settings;
         this.core = new FakeMasterCore(settings, timer, Clock.systemUTC(), faults);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(handlers);
-        server.createContext("/", this::route);
+        this.endpoint = new FakeSchedulerEndpoint(settings, core, faults, received, streams, this::hostPort);
+        server.createContext("/", endpoint::route);
         server.start();
         core.address("127.0.0.1", server.getAddress().getPort());
         long every = settings.redeliveryInterval().toMillis();
@@ -155,24 +137,24 @@ public final class FakeMesosMaster implements AutoCloseable {
     // ---- leadership
 
     public void lead() {
-        leadership = new Leadership.Leading();
+        endpoint.leadership(new FakeSchedulerEndpoint.Leadership.Leading());
     }
 
     /** Not the leader: requests are redirected (307) to {@code leader}; the streams this master served end. */
     public void follow(FakeMesosMaster leader) {
-        leadership = new Leadership.Following(leader.hostPort());
+        endpoint.leadership(new FakeSchedulerEndpoint.Leadership.Following(leader.hostPort()));
         core.stepDown();
     }
 
     /** Not the leader and no leader known: 503. */
     public void noLeader() {
-        leadership = new Leadership.NoLeader();
+        endpoint.leadership(new FakeSchedulerEndpoint.Leadership.NoLeader());
         core.stepDown();
     }
 
     /** The elected master still recovering its registry: 503. */
     public void recovering(boolean on) {
-        recovering = on;
+        endpoint.recovering(on);
     }
 
     /** The lead moves to {@code other}: this master ends its streams and redirects there. */
@@ -224,9 +206,12 @@ public final class FakeMesosMaster implements AutoCloseable {
         }
     }
 
-    /** Ends every subscription stream cleanly (the client sees EOF). */
+    /** Ends every subscription stream cleanly (the client sees EOF), those of forgotten connections too. */
     public void endStreams() {
         core.closeStreams(false);
+        synchronized (streams) {
+            streams.stream().filter(s -> !s.over()).forEach(FakeEventStream::end);
+        }
     }
 
     /** Drops every subscription's connection without ending the response. */
@@ -346,200 +331,6 @@ public final class FakeMesosMaster implements AutoCloseable {
         synchronized (core) {
             return Set.copyOf(core.frameworks.get(frameworkId).suppressedRoles);
         }
-    }
-
-    // ---- HTTP
-
-    private void route(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
-        if (path.equals("/api/v1/scheduler")) {
-            scheduler(ex);
-        } else if (path.equals("/redirect")) {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            Leadership l = leadership;
-            if (l instanceof Leadership.NoLeader) {
-                answer(ex, body, Optional.empty(), 503, "No leader elected", Map.of());
-            } else {
-                String leader = l instanceof Leadership.Following f ? f.leaderHostPort() : hostPort();
-                answer(ex, body, Optional.empty(), 307, "", Map.of("Location", "//" + leader));
-            }
-        } else {
-            answer(ex, ex.getRequestBody().readAllBytes(), Optional.empty(), 404, "", Map.of());
-        }
-    }
-
-    private void scheduler(HttpExchange ex) throws IOException {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        Headers h = ex.getRequestHeaders();
-        Optional<String> principal = Optional.empty();
-        if (!settings.credentials().isEmpty()) {
-            principal = authenticated(h.getFirst("Authorization"));
-            if (principal.isEmpty()) {
-                answer(ex, body, Optional.empty(), 401, "Unauthorized",
-                        Map.of("WWW-Authenticate", "Basic realm=\"mesos-master-scheduler\""));
-                return;
-            }
-        }
-        Leadership l = leadership;
-        if (l instanceof Leadership.Following f) {
-            answer(ex, body, Optional.empty(), 307, "", Map.of("Location", "//" + f.leaderHostPort()
-                    + ex.getRequestURI().getRawPath()
-                    + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())));
-            return;
-        }
-        if (l instanceof Leadership.NoLeader) {
-            answer(ex, body, Optional.empty(), 503, "No leader elected", Map.of());
-            return;
-        }
-        if (recovering) {
-            answer(ex, body, Optional.empty(), 503, "Master has not finished recovery", Map.of());
-            return;
-        }
-        if (!ex.getRequestMethod().equals("POST")) {
-            answer(ex, body, Optional.empty(), 405, "Expecting one of { 'POST' }, but received '"
-                    + ex.getRequestMethod() + "'", Map.of("Allow", "POST"));
-            return;
-        }
-        String type = h.getFirst("Content-Type");
-        if (type == null) {
-            answer(ex, body, Optional.empty(), 400, "Expecting 'Content-Type' to be present", Map.of());
-            return;
-        }
-        Call call;
-        if (type.equals(PROTOBUF)) {
-            try {
-                call = Call.parseFrom(body);
-            } catch (InvalidProtocolBufferException e) {
-                answer(ex, body, Optional.empty(), 400, "Failed to parse body into Call protobuf", Map.of());
-                return;
-            }
-        } else if (type.equals(JSON)) {
-            try {
-                call = (Call) StoutJson.parse(new String(body, StandardCharsets.UTF_8), Call.newBuilder());
-            } catch (IllegalArgumentException e) {
-                answer(ex, body, Optional.empty(), 400, e.getMessage(), Map.of());
-                return;
-            }
-        } else {
-            answer(ex, body, Optional.empty(), 415, "Expecting 'Content-Type' of " + JSON + " or " + PROTOBUF,
-                    Map.of());
-            return;
-        }
-        Optional<String> invalid = SchedulerCallRules.invalid(call, principal);
-        if (invalid.isPresent()) {
-            answer(ex, body, Optional.of(call), 400, "Failed to validate scheduler::Call: " + invalid.get(), Map.of());
-            return;
-        }
-        if (call.getType() == Call.Type.SUBSCRIBE) {
-            subscribe(ex, body, call, principal);
-            return;
-        }
-        if (call.getType() == Call.Type.RECONCILE_OPERATIONS && accepted(h).isEmpty()) {
-            answer(ex, body, Optional.of(call), 406, notAcceptable(), Map.of());
-            return;
-        }
-        FakeMasterCore.Answer a = core.call(call, principal, Optional.ofNullable(h.getFirst("Mesos-Stream-Id")));
-        Duration delay = faults.delayAnswers();
-        if (!delay.isZero()) {
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        answer(ex, body, Optional.of(call), a.status(), a.body(), Map.of());
-    }
-
-    private void subscribe(HttpExchange ex, byte[] body, Call call, Optional<String> principal) throws IOException {
-        Optional<String> type = accepted(ex.getRequestHeaders());
-        if (type.isEmpty()) {
-            answer(ex, body, Optional.of(call), 406, notAcceptable(), Map.of());
-            return;
-        }
-        if (ex.getRequestHeaders().containsKey("Mesos-Stream-Id")) {
-            answer(ex, body, Optional.of(call), 400,
-                    "Subscribe calls should not include the 'Mesos-Stream-Id' header", Map.of());
-            return;
-        }
-        String streamId = UUID.randomUUID().toString();
-        record(ex, body, Optional.of(call), 200, "");
-        ex.getResponseHeaders().set("Content-Type", type.get());
-        ex.getResponseHeaders().set("Mesos-Stream-Id", streamId);
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        FakeEventStream stream = new FakeEventStream(streamId, out, type.get().equals(JSON), faults);
-        streams.add(stream);
-        core.subscribe(call.getSubscribe(), principal, stream);
-        boolean drop;
-        try {
-            drop = stream.awaitEnd();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            drop = true;
-        }
-        if (drop) {
-            throw new IOException("the fake master drops the subscription's connection");
-        }
-        out.close();
-        ex.close();
-    }
-
-    private static Optional<String> accepted(Headers h) {
-        String accept = h.getFirst("Accept");
-        if (AcceptHeader.accepts(accept, JSON)) {
-            return Optional.of(JSON);
-        }
-        if (AcceptHeader.accepts(accept, PROTOBUF)) {
-            return Optional.of(PROTOBUF);
-        }
-        return Optional.empty();
-    }
-
-    private static String notAcceptable() {
-        return "Expecting 'Accept' to allow '" + PROTOBUF + "' or '" + JSON + "'";
-    }
-
-    private Optional<String> authenticated(String header) {
-        if (header == null || !header.startsWith("Basic ")) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return Optional.empty();
-        }
-        String principal = decoded.substring(0, colon);
-        String secret = decoded.substring(colon + 1);
-        return secret.equals(settings.credentials().get(principal)) ? Optional.of(principal) : Optional.empty();
-    }
-
-    private void answer(HttpExchange ex, byte[] body, Optional<Call> call, int status, String text,
-                        Map<String, String> headers) throws IOException {
-        record(ex, body, call, status, text);
-        headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (!text.isEmpty()) {
-            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        }
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-        ex.close();
-    }
-
-    private void record(HttpExchange ex, byte[] body, Optional<Call> call, int status, String text) {
-        Map<String, String> headers = new HashMap<>();
-        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
-        received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().getPath(), Map.copyOf(headers), call,
-                body, status, text));
     }
 
     @Override

@@ -41,6 +41,7 @@ final class OperationRules {
      * The resources in the 1.11 format: a resource in the old format ({@code role} + {@code reservation}) becomes a
      * one-entry reservation stack; both formats in one resource is an error, as on the master.
      */
+    @SuppressWarnings("deprecation")
     static Resource upgrade(Resource r) {
         boolean old = r.hasReservation() || (r.hasRole() && !r.getRole().equals("*"));
         if (!old) {

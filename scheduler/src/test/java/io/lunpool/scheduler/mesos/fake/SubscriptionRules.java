@@ -16,6 +16,7 @@ final class SubscriptionRules {
     private SubscriptionRules() {
     }
 
+    @SuppressWarnings("deprecation")
     static Optional<String> invalid(FrameworkInfo info, List<String> suppressed, Optional<Set<String>> whitelist,
                                     Set<String> removed) {
         boolean multiRole = info.getCapabilitiesList().stream()
