@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ReconnectBackoffTest {
     @Test
-    void doublesFromTheMinimumUpToTheCapWithJitterBetweenHalfAndAll() {
+    void sc07_backoffDoublesFromTheMinimumUpToTheCapWithJitterBetweenHalfAndAll() {
         Duration min = Duration.ofSeconds(1);
         Duration max = Duration.ofSeconds(30);
         long[][] table = {
