@@ -61,7 +61,7 @@ class ArchitectureTest {
     void schedulerLayersPointDown() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("store").definedBy("io.lunpool.scheduler.store..", "io.lunpool.scheduler.zk..",
-                        "io.lunpool.scheduler.array..")
+                        "io.lunpool.scheduler.array..", "io.lunpool.scheduler.mesos..")
                 .layer("state").definedBy("io.lunpool.scheduler.state..")
                 .layer("batch").definedBy("io.lunpool.scheduler.batch..")
                 .layer("pool").definedBy("io.lunpool.scheduler.pool..")
@@ -76,6 +76,13 @@ class ArchitectureTest {
                 .whereLayer("pool").mayOnlyBeAccessedByLayers("leader", "front", "rest", "admin")
                 .whereLayer("batch").mayOnlyBeAccessedByLayers("pool", "leader", "front", "rest", "admin")
                 .whereLayer("state").mayOnlyBeAccessedByLayers("batch", "pool", "leader", "front", "rest", "admin")
+                .check(MAIN);
+    }
+
+    @Test
+    void mesosProtobufsStayInTheMesosClient() {
+        noClasses().that().resideOutsideOfPackage("io.lunpool.scheduler.mesos.client..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.mesos..")
                 .check(MAIN);
     }
 
