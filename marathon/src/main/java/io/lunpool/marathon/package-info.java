@@ -1,2 +1,2 @@
-/** Marathon app definitions, validation and client. Empty until its issue: nothing here pretends to work. */
+/** Marathon app definitions, validation and client: not built yet, so this package is empty and claims nothing. */
 package io.lunpool.marathon;
