@@ -3,6 +3,7 @@ package io.lunpool.app;
 import io.dropwizard.core.setup.Environment;
 import io.lunpool.backend.host.HostFilesystem;
 import io.lunpool.backend.host.HostLayer;
+import io.lunpool.backend.plugin.HostRegistrar;
 import io.lunpool.backend.plugin.PluginWiring;
 import io.lunpool.scheduler.ControlPlane;
 import org.slf4j.Logger;
@@ -28,6 +29,8 @@ final class LocalCommand extends ModeCommand {
                         cfg.zookeeper.connect.isBlank() ? "embedded at " + cfg.zookeeper.embeddedHost + ":"
                                 + cfg.zookeeper.embeddedPort : cfg.zookeeper.connect));
         new PluginWiring(cfg.backend, new InProcessControlPlaneClient(controlPlane), host.loopConnector(),
-                new HostFilesystem(host.mounter())).register(env);
+                new HostFilesystem(host.mounter()), host.localChores()).register(env);
+        env.lifecycle().manage(new HostRegistrar(cfg.backend.getHost(), cfg.backend.hostRequest(),
+                controlPlane::registerHost));
     }
 }

@@ -8,8 +8,8 @@ import io.dropwizard.util.JarLocation;
 import java.io.PrintStream;
 
 /**
- * The one lunpool jar. Server subcommands: {@code local}, {@code scheduler}, {@code backend}; client
- * subcommands over the REST API: {@code pool}, {@code volume}. A failed command exits 1.
+ * The one lunpool jar. Server subcommands: {@code local}, {@code scheduler}, {@code backend}; the Mesos executor:
+ * {@code executor}; client subcommands over the REST API: {@code pool}, {@code volume}. A failed command exits 1.
  */
 public final class LunpoolApplication extends Application<LunpoolConfiguration> {
     private PrintStream out = System.out;
@@ -56,6 +56,7 @@ public final class LunpoolApplication extends Application<LunpoolConfiguration> 
         bootstrap.addCommand(new LocalCommand(this));
         bootstrap.addCommand(new SchedulerCommand(this));
         bootstrap.addCommand(new BackendCommand(this));
+        bootstrap.addCommand(new ExecutorCommand());
         bootstrap.addCommand(new PoolCommand(out));
         bootstrap.addCommand(new VolumeCommand(out));
     }

@@ -80,9 +80,31 @@ class ArchitectureTest {
     }
 
     @Test
-    void mesosProtobufsStayInTheMesosClient() {
-        noClasses().that().resideOutsideOfPackage("io.lunpool.scheduler.mesos.client..")
+    void mesosProtobufsStayInTheMesosClientAndTheExecutorsMesosPackage() {
+        noClasses().that().resideOutsideOfPackages("io.lunpool.scheduler.mesos.client..", "io.lunpool.executor.mesos..")
                 .should().dependOnClassesThat().resideInAPackage("org.apache.mesos..")
+                .check(MAIN);
+    }
+
+    @Test
+    void executorLayersPointDown() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("mesos").definedBy("io.lunpool.executor.mesos..")
+                .layer("backend").definedBy("io.lunpool.executor.backend..")
+                .layer("task").definedBy("io.lunpool.executor.task..")
+                .layer("top").definedBy("io.lunpool.executor")
+                .whereLayer("top").mayNotBeAccessedByAnyLayer()
+                .whereLayer("task").mayOnlyBeAccessedByLayers("top")
+                .whereLayer("backend").mayOnlyBeAccessedByLayers("task", "top")
+                .whereLayer("mesos").mayOnlyBeAccessedByLayers("task", "top")
+                .check(MAIN);
+    }
+
+    @Test
+    void theChoreEndpointSitsBetweenTheHostLayerAndThePlugin() {
+        noClasses().that().resideInAPackage("io.lunpool.backend.chores..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lunpool.backend.plugin..",
+                        "io.lunpool.backend.jetty..")
                 .check(MAIN);
     }
 

@@ -125,10 +125,11 @@ class RestApiTest {
 
     @Test
     void registeringAHostIsStored() throws Exception {
-        Http.Reply r = http.post("/v1/hosts/agent-9", "{\"initiators\":[\"iqn.9\"],\"labels\":{\"rack\":\"r1\"}}");
+        Http.Reply r = http.post("/v1/hosts/agent-9", "{\"initiators\":[\"iqn.9\"],\"labels\":{\"rack\":\"r1\"},"
+                + "\"agentId\":\"8c0e-S9\"}");
         assertThat(r.status()).as(r.toString()).isEqualTo(204);
         String node = cluster.dump().get(new ZkPaths(ROOT).node(Kind.HOST, "agent-9"));
-        assertThat(node).as("host node").contains("iqn.9").contains("r1");
+        assertThat(node).as("host node").contains("iqn.9").contains("r1").contains("\"agentId\":\"8c0e-S9\"");
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class RequestTranslator {
     Request.PutHost registerHost(String host, HostRequest req, Instant now) {
         HostRequest r = req == null ? new HostRequest(List.of(), Map.of()) : req;
         return new Request.PutHost(new Host(Validation.host(host), Validation.initiators(r.initiators()),
-                Validation.labels(r.labels()), now));
+                Validation.labels(r.labels()), now, Validation.optionalText("agentId", r.agentId())));
     }
 
     /** {@code base} is the pool's current policy, or the defaults for a new pool. */

@@ -90,6 +90,11 @@ class RequestTranslatorTest {
                         new Request.PutHost(new Host("agent-1", List.of("iqn.1"), Map.of("rack", "r1"), NOW))),
                 ok("register a host without a body", () -> TRANSLATOR.registerHost("agent-1", null, NOW),
                         new Request.PutHost(new Host("agent-1", List.of(), Map.of(), NOW))),
+                ok("register a host with its Mesos agent", () -> TRANSLATOR.registerHost("agent-1",
+                        new HostRequest(List.of(), Map.of(), "8c0e-S3"), NOW),
+                        new Request.PutHost(new Host("agent-1", List.of(), Map.of(), NOW, "8c0e-S3"))),
+                bad("register a host with a control character in its agent id", () -> TRANSLATOR.registerHost(
+                        "agent-1", new HostRequest(List.of(), Map.of(), "S\u00013"), NOW), "agentId"),
                 bad("register a host with a control character in a label", () -> TRANSLATOR.registerHost("agent-1",
                         new HostRequest(null, Map.of("rack", "r\u00011")), NOW), "label value"),
                 bad("register a host with 65 labels", () -> TRANSLATOR.registerHost("agent-1", new HostRequest(null,

@@ -33,9 +33,18 @@ public final class LocalChores implements LunChores {
         attached(lun, device -> filesystems.mkfs(device, fsType, mkfsOptions));
     }
 
+    /**
+     * Reads the LUN back first: one that reads as zeros already (a wipe done before, its chore cut short or launched
+     * again) is left as it is, verified; otherwise it is discarded, verified and, where the discard left data,
+     * zeroed and verified again. A LUN holding a filesystem is told apart within its first block.
+     */
     @Override
     public void wipe(LunTarget lun) {
         attached(lun, device -> {
+            if (wiper.readsAsZeros(device)) {
+                LOG.info("LUN {} reads as zeros already: verified, nothing to wipe", lun.wwn());
+                return;
+            }
             Wiper.Outcome outcome = wiper.wipeAndVerify(device);
             if (outcome.zeroedAfterDiscard()) {
                 LOG.warn("LUN {}: its discard left data behind; zeroed and verified instead", lun.wwn());

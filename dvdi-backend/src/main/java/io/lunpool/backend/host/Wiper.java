@@ -103,11 +103,25 @@ public final class Wiper {
      * shorter than the O_DIRECT alignment (a size that is a multiple of 512 but not of 4096) is read buffered.
      */
     public void verify(Path device) {
-        scan(device, false);
+        long at = scan(device, false);
+        if (at >= 0) {
+            throw new LunpoolException(Reason.HOST_ERROR, "wipe of " + device + " left non-zero bytes at offset " + at);
+        }
     }
 
-    /** Reads every block; a non-zero one is overwritten with zeros ({@code fix}) or fails the scan. */
-    private static void scan(Path device, boolean fix) {
+    /**
+     * True when every byte of the device reads as zero past the page cache; the read stops at the first byte that
+     * does not, so a LUN holding a filesystem is told apart within its first block. HOST_ERROR when it cannot be read.
+     */
+    public boolean readsAsZeros(Path device) {
+        return scan(device, false) < 0;
+    }
+
+    /**
+     * Reads every block; a non-zero one is overwritten with zeros ({@code fix}) or ends the scan, which returns its
+     * offset (-1 when every byte read as zero).
+     */
+    private static long scan(Path device, boolean fix) {
         long size = sizeOf(device);
         long aligned = size - size % ALIGNMENT;
         ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK + ALIGNMENT).alignedSlice(ALIGNMENT);
@@ -116,19 +130,26 @@ public final class Wiper {
                 : List.of(StandardOpenOption.READ);
         try {
             try (FileChannel direct = open(device, mode, true)) {
-                scanRange(device, direct, buffer, zeros, 0, aligned, fix);
+                long at = scanRange(device, direct, buffer, zeros, 0, aligned, fix);
+                if (at >= 0) {
+                    return at;
+                }
                 if (fix) {
                     direct.force(true);
                 }
             }
             if (aligned < size) {
                 try (FileChannel buffered = open(device, mode, false)) {
-                    scanRange(device, buffered, buffer, zeros, aligned, size, fix);
+                    long at = scanRange(device, buffered, buffer, zeros, aligned, size, fix);
+                    if (at >= 0) {
+                        return at;
+                    }
                     if (fix) {
                         buffered.force(true);
                     }
                 }
             }
+            return -1;
         } catch (IOException e) {
             interrupted(device);
             throw new LunpoolException(Reason.HOST_ERROR, (fix ? "zeroing " : "reading back ") + device + " failed: "
@@ -144,7 +165,7 @@ public final class Wiper {
         return FileChannel.open(device, options);
     }
 
-    private static void scanRange(Path device, FileChannel channel, ByteBuffer buffer, ByteBuffer zeros, long from,
+    private static long scanRange(Path device, FileChannel channel, ByteBuffer buffer, ByteBuffer zeros, long from,
                                   long to, boolean fix) throws IOException {
         for (long offset = from; offset < to; ) {
             interrupted(device);
@@ -157,14 +178,14 @@ public final class Wiper {
             buffer.flip();
             int mismatch = buffer.mismatch(zeros.clear().limit(read));
             if (mismatch >= 0 && !fix) {
-                throw new LunpoolException(Reason.HOST_ERROR, "wipe of " + device
-                        + " left non-zero bytes at offset " + (offset + mismatch));
+                return offset + mismatch;
             }
             if (mismatch >= 0) {
                 zeroPages(channel, buffer, zeros, offset, mismatch - mismatch % ALIGNMENT, read);
             }
             offset += read;
         }
+        return -1;
     }
 
     /** Overwrites the 4 KiB pages of the block just read that are not all zeros, from page {@code first} on. */

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
+import io.lunpool.core.api.HostRequest;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * backend:
  *   host: agent-3                       # this host's id at the control plane (default: the hostname)
  *   initiators: [21:00:00:24:ff:4c:aa:01] # FC initiator WWPNs it attaches with (loop array: none)
+ *   agentId: 8c0e…-S3                   # the Mesos agent on this host, registered with the host (default: none)
+ *   labels: {rack: r7}                  # registered with the host
  *   mountRoot: /var/lib/lunpool/mounts  # volumes are mounted at mountRoot/name
  *   stateDir: /var/lib/lunpool/backend  # the mount table (mounts/<volume>.json) and known-volumes.json
  *   defaultPool: gold                   # pool for volumes created without --opt pool (default: the control plane's)
@@ -33,6 +38,9 @@ public class BackendConfiguration {
     private String host = localHostName();
     @NotNull
     private List<String> initiators = new ArrayList<>();
+    private String agentId;
+    @NotNull
+    private Map<String, String> labels = new LinkedHashMap<>();
     @NotNull
     private Path mountRoot = Path.of("/var/lib/lunpool/mounts");
     @NotNull
@@ -65,6 +73,26 @@ public class BackendConfiguration {
     @JsonProperty
     public void setInitiators(List<String> initiators) {
         this.initiators = initiators;
+    }
+
+    @JsonProperty
+    public String getAgentId() {
+        return agentId;
+    }
+
+    @JsonProperty
+    public void setAgentId(String agentId) {
+        this.agentId = agentId;
+    }
+
+    @JsonProperty
+    public Map<String, String> getLabels() {
+        return labels;
+    }
+
+    @JsonProperty
+    public void setLabels(Map<String, String> labels) {
+        this.labels = labels;
     }
 
     @JsonProperty
@@ -120,6 +148,11 @@ public class BackendConfiguration {
     /** The mount table file. */
     public Path mountTableDir() {
         return stateDir.resolve("mounts");
+    }
+
+    /** What the backend registers its host with at start. */
+    public HostRequest hostRequest() {
+        return new HostRequest(initiators, labels, agentId == null || agentId.isBlank() ? null : agentId);
     }
 
     public PluginSettings toSettings() {

@@ -12,8 +12,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 
 /**
- * Plugin calls mount block devices as root, so they are served only on the unix socket (mode 0660,
- * owner root), never on a TCP connector that shares the Jersey application (local mode's REST API).
+ * Plugin calls mount block devices as root and chore calls make filesystems and wipe LUNs, so both are served only
+ * on the unix socket (mode 0660, owner root), never on a TCP connector that shares the Jersey application (local
+ * mode's REST API).
  */
 final class PluginSocketOnlyFilter implements Filter {
     @Override
@@ -27,7 +28,7 @@ final class PluginSocketOnlyFilter implements Filter {
     }
 
     static boolean isPluginPath(String uri) {
-        return uri != null && (uri.startsWith("/Plugin.") || uri.startsWith("/VolumeDriver."));
+        return uri != null && (uri.startsWith("/Plugin.") || uri.startsWith("/VolumeDriver.") || uri.startsWith("/Chores."));
     }
 
     private static boolean viaUnixSocket(ServletRequest request) {

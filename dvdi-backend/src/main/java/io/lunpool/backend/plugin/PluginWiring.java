@@ -3,8 +3,11 @@ package io.lunpool.backend.plugin;
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.lunpool.backend.chores.ChoreResource;
+import io.lunpool.backend.chores.ChoreService;
 import io.lunpool.core.spi.ControlPlaneClient;
 import io.lunpool.core.spi.HostConnector;
+import io.lunpool.core.spi.LunChores;
 import io.lunpool.core.spi.VolumeFilesystem;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -17,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires the Docker volume plugin into a Dropwizard environment, explicitly: the mount table (loaded now, so a
- * corrupt file stops the start), the service, the Jersey resource, a {@link Managed} that reconciles the table
+ * corrupt file stops the start), the service, the Jersey resource, the chore endpoint (guarded by the service's LUN
+ * locks), a {@link Managed} that reconciles the table
  * while the server starts (the unix connector accepts nothing before the server has started, so no plugin call
  * sees an unreconciled table) and a {@code plugin} health check.
  */
@@ -26,14 +30,16 @@ public final class PluginWiring {
     private final Reconciler reconciler;
     private final ExecutorService executor;
     private final AtomicReference<Reconciler.Outcome> lastReconcile = new AtomicReference<>();
+    private final ChoreService chores;
 
     public PluginWiring(BackendConfiguration config, ControlPlaneClient controlPlane, HostConnector connector,
-                        VolumeFilesystem filesystem) {
+                        VolumeFilesystem filesystem, LunChores chores) {
         MountTable table = MountTable.load(config.mountTableDir());
         this.executor = Executors.newCachedThreadPool(threads());
         this.service = new VolumePluginService(config.toSettings(), controlPlane, connector, filesystem, table,
                 executor);
         this.reconciler = new Reconciler(service, controlPlane, connector, filesystem);
+        this.chores = new ChoreService(chores, service::onIdleLun);
     }
 
     public VolumePluginService service() {
@@ -43,6 +49,7 @@ public final class PluginWiring {
     public PluginWiring register(Environment environment) {
         environment.jersey().register(new PluginAcceptFilter());
         environment.jersey().register(new PluginResource(service));
+        environment.jersey().register(new ChoreResource(chores));
         environment.servlets().addFilter("plugin-socket-only", new PluginSocketOnlyFilter())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.servlets().addFilter("plugin-mount-delivery", new MountDeliveryFilter(service))

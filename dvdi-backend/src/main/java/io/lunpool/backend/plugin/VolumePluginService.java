@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VolumePluginService {
     private static final Logger LOG = LoggerFactory.getLogger(VolumePluginService.class);
+    /** Lock names of LUNs; a space never occurs in a volume name, so they never meet a volume's lock. */
+    private static final String LUN_LOCK = "lun ";
     private final PluginSettings settings;
     private final ControlPlaneClient controlPlane;
     private final HostConnector connector;
@@ -133,6 +135,21 @@ public final class VolumePluginService {
         }), null);
     }
 
+    /**
+     * Runs a chore's work on a LUN under the LUN's lock, refused IN_USE while a volume of this host's mount table
+     * (referenced or cut half-way) lives on it. A Mount records its volume in the table under the same lock, so a
+     * chore and a Mount of one LUN never overlap.
+     */
+    public void onIdleLun(String wwn, Duration wait, Runnable work) {
+        try (VolumeLocks.Held held = locks.lock(LUN_LOCK + wwn, wait)) {
+            table.all().stream().filter(v -> wwn.equals(v.lun())).findFirst().ifPresent(v -> {
+                throw new LunpoolException(Reason.IN_USE, "LUN " + wwn + " holds volume " + v.name() + ", which is"
+                        + " in the mount table of this host (" + settings.host() + "); a chore never runs on it");
+            });
+            work.run();
+        }
+    }
+
     /** The local mount point, or "" when the volume is not mounted here. */
     public String path(String name) {
         Names.volume(name);
@@ -205,6 +222,7 @@ public final class VolumePluginService {
         Path dir = settings.mountRoot().resolve(name);
         MountedVolume volume = new MountedVolume(name, att.lun(), att.backing(), fsType.id(), dir, view.createdAt(),
                 Map.of());
+        VolumeLocks.Held lun = lunLock(name, att);
         try {
             table.begin(volume);
             times.step("table");
@@ -224,11 +242,24 @@ public final class VolumePluginService {
                 throw e;
             }
             throw new LunpoolException(Reason.HOST_ERROR, "mount of volume " + name + " on " + dir + " failed: " + e, e);
+        } finally {
+            lun.close();
         }
         Path mountpoint = table.reference(name, id).mountpoint();
         times.step("reference");
         times.log();
         return mountpoint;
+    }
+
+    /** The lock of the volume's LUN ({@link #onIdleLun}); when a chore keeps it too long, the attach is undone. */
+    private VolumeLocks.Held lunLock(String name, AttachmentView att) {
+        try {
+            return locks.lock(LUN_LOCK + att.lun(), settings.slowLimit());
+        } catch (LunpoolException busy) {
+            controlPlane.detach(name, settings.host());
+            throw new LunpoolException(Reason.IN_USE, "LUN " + att.lun() + " of volume " + name + " is busy with a"
+                    + " chore on this host; try again", busy);
+        }
     }
 
     private static FsType fsType(AttachmentView att, VolumeView view) {

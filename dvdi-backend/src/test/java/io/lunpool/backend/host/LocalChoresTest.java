@@ -49,6 +49,7 @@ class LocalChoresTest {
     @Test
     void aCancelledWipeStillDetachesTheLun() throws Exception {
         LunTarget lun = loops.lun("a", 64 * MIB);
+        chores.prepare(lun, FsType.EXT4, List.of()); // a LUN that reads as zeros is only verified, never discarded
         CountDownLatch discarding = new CountDownLatch(1);
         Wiper endless = new Wiper(loops.host().commandRunner(), device -> {
             discarding.countDown();
@@ -97,6 +98,21 @@ class LocalChoresTest {
 
         assertThat(loops.host().loopConnector().find(lun)).isEmpty();
         assertThat(RawScan.of(Path.of(lun.backing()))).isEqualTo(new RawScan(0, 0, -1));
+    }
+
+    @Test
+    void aWipeOfALunThatReadsAsZerosOnlyVerifiesIt() {
+        LunTarget lun = loops.lun("a", 64 * MIB);
+        AtomicBoolean discarded = new AtomicBoolean();
+        Wiper recording = new Wiper(loops.host().commandRunner(), device -> {
+            discarded.set(true);
+            return true;
+        });
+
+        loops.host().localChores(recording).wipe(lun);
+
+        assertThat(discarded).as("a discard ran on a LUN that was all zeros").isFalse();
+        assertThat(loops.host().loopConnector().find(lun)).isEmpty();
     }
 
     @Test

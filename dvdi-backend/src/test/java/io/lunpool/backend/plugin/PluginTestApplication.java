@@ -9,12 +9,14 @@ import jakarta.validation.constraints.NotNull;
 
 /**
  * A Dropwizard application that serves only the plugin, on the fakes of this package: an in-memory control
- * plane, a host connector that hands out fake devices and a filesystem that creates directories.
+ * plane, a host connector that hands out fake devices, a filesystem that creates directories and chores that
+ * record what they were asked.
  */
 public class PluginTestApplication extends Application<PluginTestApplication.Config> {
     public final InMemoryControlPlane controlPlane = new InMemoryControlPlane();
     public final FakeHostConnector connector = new FakeHostConnector();
     public final DirectoryFilesystem filesystem = new DirectoryFilesystem();
+    public final RecordingChores chores = new RecordingChores();
     public volatile PluginWiring wiring;
 
     /** The test configuration: the server plus the {@code backend:} block. */
@@ -36,6 +38,6 @@ public class PluginTestApplication extends Application<PluginTestApplication.Con
 
     @Override
     public void run(Config config, Environment environment) {
-        wiring = new PluginWiring(config.getBackend(), controlPlane, connector, filesystem).register(environment);
+        wiring = new PluginWiring(config.getBackend(), controlPlane, connector, filesystem, chores).register(environment);
     }
 }

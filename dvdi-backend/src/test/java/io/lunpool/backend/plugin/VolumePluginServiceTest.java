@@ -273,7 +273,8 @@ class VolumePluginServiceTest {
         config.setMountRoot(root);
         java.nio.file.Files.createDirectories(config.mountTableDir());
         java.nio.file.Files.writeString(config.mountTableDir().resolve("v1.json"), "not json");
-        assertThatThrownBy(() -> new PluginWiring(config, controlPlane, connector, filesystem))
+        assertThatThrownBy(() -> new PluginWiring(config, controlPlane, connector, filesystem,
+                new RecordingChores()))
                 .isInstanceOfSatisfying(LunpoolException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID))
                 .hasMessageContaining(config.mountTableDir().resolve("v1.json") + " is corrupt");
     }

@@ -1,5 +1,7 @@
 package io.lunpool.scheduler.mesos.client;
 
+import io.lunpool.core.recordio.RecordIoDecoder;
+import io.lunpool.core.recordio.RecordIoFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

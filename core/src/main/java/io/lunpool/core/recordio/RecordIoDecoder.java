@@ -1,4 +1,4 @@
-package io.lunpool.scheduler.mesos.client;
+package io.lunpool.core.recordio;
 
 import java.util.function.Consumer;
 
@@ -8,14 +8,14 @@ import java.util.function.Consumer;
  * hold several records. It works on raw bytes, never on characters, so binary protobuf records pass intact.
  * A length that is empty, holds a non-digit or exceeds the maximum is a {@link RecordIoFormatException}.
  */
-final class RecordIoDecoder {
+public final class RecordIoDecoder {
     private final long maxRecordBytes;
     private long length;
     private int digits;
     private byte[] record;
     private int filled;
 
-    RecordIoDecoder(long maxRecordBytes) {
+    public RecordIoDecoder(long maxRecordBytes) {
         if (maxRecordBytes < 1 || maxRecordBytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxRecordBytes must be between 1 and 2 GiB: " + maxRecordBytes);
         }
@@ -23,7 +23,7 @@ final class RecordIoDecoder {
     }
 
     /** Feeds {@code len} bytes of {@code buf} from {@code off}; each record completed by them goes to {@code out}. */
-    void feed(byte[] buf, int off, int len, Consumer<byte[]> out) throws RecordIoFormatException {
+    public void feed(byte[] buf, int off, int len, Consumer<byte[]> out) throws RecordIoFormatException {
         int i = off;
         int end = off + len;
         while (i < end) {
@@ -42,7 +42,7 @@ final class RecordIoDecoder {
     }
 
     /** True when bytes of a record (or of its length) have arrived but the record is not complete. */
-    boolean midRecord() {
+    public boolean midRecord() {
         return digits > 0 || record != null;
     }
 

@@ -1,4 +1,4 @@
-package io.lunpool.scheduler.mesos.client;
+package io.lunpool.core.recordio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
